@@ -1,0 +1,23 @@
+package dev.scaleddemo.operator.dependent;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.manifest.DashboardManifest;
+import dev.scaleddemo.operator.manifest.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class DashboardDependent extends CRUDKubernetesDependentResource<ConfigMap, ScaledDemoApp> {
+
+  public DashboardDependent() {
+    super(ConfigMap.class);
+  }
+
+  @Override
+  protected ConfigMap desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return DashboardManifest.build(app);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.scaleddemo.operator.dependent;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.config.OperatorSettings;
+import dev.scaleddemo.operator.manifest.DeploymentManifest;
+import dev.scaleddemo.operator.manifest.Labels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ScaledDemoApp> {
+  private final OperatorSettings settings = OperatorSettings.fromConfig();
+
+  public DeploymentDependent() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected Deployment desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return DeploymentManifest.build(app, settings);
+  }
+}

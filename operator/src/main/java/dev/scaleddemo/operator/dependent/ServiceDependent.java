@@ -1,0 +1,23 @@
+package dev.scaleddemo.operator.dependent;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.manifest.ServiceManifest;
+import dev.scaleddemo.operator.manifest.Labels;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class ServiceDependent extends CRUDKubernetesDependentResource<Service, ScaledDemoApp> {
+
+  public ServiceDependent() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return ServiceManifest.build(app);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.scaleddemo.operator.dependent;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.manifest.ServiceMonitorManifest;
+import dev.scaleddemo.operator.manifest.Labels;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class ServiceMonitorDependent extends CRUDKubernetesDependentResource<ServiceMonitor, ScaledDemoApp> {
+
+  public ServiceMonitorDependent() {
+    super(ServiceMonitor.class);
+  }
+
+  @Override
+  protected ServiceMonitor desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return ServiceMonitorManifest.build(app);
+  }
+}

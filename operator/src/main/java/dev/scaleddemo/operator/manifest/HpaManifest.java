@@ -1,0 +1,36 @@
+package dev.scaleddemo.operator.manifest;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+
+/** autoscaling/v2 HPA on the per-second Pods metric that the adapter rule serves. */
+public final class HpaManifest {
+  private HpaManifest() {}
+
+  public static HorizontalPodAutoscaler build(ScaledDemoApp app) {
+    var scaling = app.getSpec().getScaling();
+    return new HorizontalPodAutoscalerBuilder()
+        .withMetadata(Meta.build(app, Names.hpa(app)))
+        .withNewSpec()
+            .withNewScaleTargetRef()
+                .withApiVersion("apps/v1").withKind("Deployment").withName(Names.deployment(app))
+            .endScaleTargetRef()
+            .withMinReplicas(scaling.getMinReplicas())
+            .withMaxReplicas(scaling.getMaxReplicas())
+            .addNewMetric()
+                .withType("Pods")
+                .withNewPods()
+                    .withNewMetric().withName(app.getSpec().getMetric().perSecondName()).endMetric()
+                    .withNewTarget()
+                        .withType("AverageValue")
+                        .withAverageValue(new Quantity(scaling.getTargetClicksPerSecondPerPod()))
+                    .endTarget()
+                .endPods()
+            .endMetric()
+            .withBehavior(scaling.getBehavior())
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.scaleddemo.operator.reconciler;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
+import dev.scaleddemo.operator.dependent.Conditions.DashboardRequested;
+import dev.scaleddemo.operator.dependent.Conditions.IngressRequested;
+import dev.scaleddemo.operator.dependent.Conditions.ServiceMonitorCrdPresent;
+import dev.scaleddemo.operator.dependent.DashboardDependent;
+import dev.scaleddemo.operator.dependent.DeploymentDependent;
+import dev.scaleddemo.operator.dependent.HpaDependent;
+import dev.scaleddemo.operator.dependent.IngressDependent;
+import dev.scaleddemo.operator.dependent.ServiceDependent;
+import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
+import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.MonitoringState;
+import dev.scaleddemo.operator.status.Observed;
+import dev.scaleddemo.operator.status.StatusCalculator;
+import dev.scaleddemo.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One ScaledDemoApp -> its children, then its status. The workflow is invoked explicitly so that an invalid spec
+ * reconciles nothing (and tears nothing down): it only reports why.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "deployment", type = DeploymentDependent.class),
+    @Dependent(name = "service", type = ServiceDependent.class),
+    @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "service",
+        reconcilePrecondition = IngressRequested.class),
+    @Dependent(name = "servicemonitor", type = ServiceMonitorDependent.class, dependsOn = "service",
+        activationCondition = ServiceMonitorCrdPresent.class),
+    @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class),
+    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"}),
+    @Dependent(name = "dashboard", type = DashboardDependent.class, reconcilePrecondition = DashboardRequested.class),
+})
+@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Cleaner<ScaledDemoApp> {
+  /** How soon to look again while something outside our control (a CRD, the adapter) is missing. */
+  static final Duration RECHECK = Duration.ofSeconds(15);
+
+  private final Clock clock = Clock.systemUTC();
+
+  @Override
+  public UpdateControl<ScaledDemoApp> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    List<String> problems = SpecValidator.validate(app.getSpec());
+    Map<String, String> errors = new TreeMap<>();
+    MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
+    AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
+        "Not reconciled while the spec is invalid; the running app is left as it is.");
+    if (problems.isEmpty()) {
+      var workflow = ctx.managedWorkflowAndDependentResourceContext();
+      var result = workflow.reconcileManagedWorkflow();
+      result.getErroredDependents().forEach((d, e) -> errors.put(d.getClass().getSimpleName(), e.getMessage()));
+      boolean smReconciled = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
+      boolean smErrored = result.getErroredDependents().keySet().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
+      monitoring = smReconciled ? MonitoringState.AVAILABLE
+          : smErrored ? MonitoringState.NOT_RECONCILED : MonitoringState.CRD_MISSING;
+      rule = workflow.get(AdapterRuleDependent.STATE_KEY, AdapterRuleState.class).orElse(rule);
+    }
+    var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
+        ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors);
+    var status = StatusCalculator.compute(app, observed, clock.instant());
+    StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status);
+
+    boolean waitingOnOthers = monitoring != MonitoringState.AVAILABLE || !rule.synced() || !errors.isEmpty();
+    UpdateControl<ScaledDemoApp> control;
+    if (status.equals(app.getStatus())) {
+      control = UpdateControl.noUpdate();
+    } else {
+      app.setStatus(status);
+      control = UpdateControl.patchStatus(app);
+    }
+    return waitingOnOthers && problems.isEmpty() ? control.rescheduleAfter(RECHECK) : control;
+  }
+
+  @Override
+  public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
+    ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    return DeleteControl.defaultDelete();
+  }
+}

@@ -1,0 +1,185 @@
+package dev.scaleddemo.operator.status;
+
+import static dev.scaleddemo.operator.status.Conditions.*;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Computes a ScaledDemoApp's status from what was observed. Pure: no clock or client of its own. */
+public final class StatusCalculator {
+  private StatusCalculator() {}
+
+  public static ScaledDemoAppStatus compute(ScaledDemoApp app, Observed o, Instant now) {
+    ScaledDemoAppStatus previous = app.getStatus();
+    Long generation = app.getMetadata().getGeneration();
+    List<Condition> prev = previous == null || previous.getConditions() == null ? List.of() : previous.getConditions();
+    var c = new Builder(prev, generation, now);
+
+    boolean specValid = o.specProblems().isEmpty();
+    c.set(SPEC_VALID, specValid, specValid ? "Valid" : "InvalidSpec",
+        specValid ? "The spec is valid." : String.join("; ", o.specProblems()));
+
+    boolean deploymentAvailable = deploymentAvailable(o.deployment());
+    c.set(DEPLOYMENT_AVAILABLE, deploymentAvailable, deploymentReason(o.deployment(), deploymentAvailable),
+        deploymentMessage(o.deployment()));
+
+    boolean monitoring = o.monitoring() == MonitoringState.AVAILABLE;
+    c.set(MONITORING_AVAILABLE, monitoring, switch (o.monitoring()) {
+      case AVAILABLE -> "ServiceMonitorReconciled";
+      case CRD_MISSING -> "ServiceMonitorCRDMissing";
+      case NOT_RECONCILED -> "NotReconciled";
+    }, switch (o.monitoring()) {
+      case AVAILABLE -> "Prometheus scrapes the app through ServiceMonitor " + app.getMetadata().getName() + ".";
+      case CRD_MISSING -> "The monitoring.coreos.com/v1 ServiceMonitor CRD is not installed: nothing scrapes the app,"
+          + " so the autoscaler gets no metric. Install Prometheus Operator.";
+      case NOT_RECONCILED -> "The ServiceMonitor was not reconciled.";
+    });
+
+    AdapterRuleState rule = o.adapterRule();
+    c.set(ADAPTER_RULE_SYNCED, rule.synced(), rule.reason(), rule.message());
+
+    mirrorHpa(c, o.hpa());
+
+    String notReady = null;
+    String notReadyMessage = null;
+    if (!specValid) {
+      notReady = "InvalidSpec";
+      notReadyMessage = String.join("; ", o.specProblems());
+    } else if (!o.childErrors().isEmpty()) {
+      notReady = "ReconcileError";
+      notReadyMessage = o.childErrors().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+          .sorted().collect(Collectors.joining("; "));
+    } else if (!deploymentAvailable) {
+      notReady = "DeploymentUnavailable";
+      notReadyMessage = deploymentMessage(o.deployment());
+    } else if (!monitoring) {
+      notReady = "MonitoringUnavailable";
+      notReadyMessage = c.get(MONITORING_AVAILABLE).getMessage();
+    } else if (!rule.synced()) {
+      notReady = "AdapterRuleNotSynced";
+      notReadyMessage = rule.message();
+    }
+    c.set(READY, notReady == null, notReady == null ? "Ready" : notReady,
+        notReady == null ? "The app is available and its autoscaling setup is in place." : notReadyMessage);
+
+    ScaledDemoAppStatus s = new ScaledDemoAppStatus();
+    s.setObservedGeneration(generation);
+    s.setConditions(c.conditions());
+    s.setReplicas(o.deployment() == null || o.deployment().getStatus() == null ? null
+        : Optional.ofNullable(o.deployment().getStatus().getReadyReplicas()).orElse(0));
+    s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
+    s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa()));
+    s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
+    return s;
+  }
+
+  /** Ready condition of a status, if any. */
+  public static Optional<Condition> condition(ScaledDemoAppStatus status, String type) {
+    if (status == null || status.getConditions() == null) return Optional.empty();
+    return status.getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+  }
+
+  private static boolean deploymentAvailable(Deployment d) {
+    if (d == null || d.getStatus() == null) return false;
+    Integer ready = d.getStatus().getReadyReplicas();
+    return ready != null && ready > 0 && deploymentCondition(d, "Available")
+        .map(x -> TRUE.equals(x.getStatus())).orElse(false);
+  }
+
+  private static Optional<DeploymentCondition> deploymentCondition(Deployment d, String type) {
+    if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) return Optional.empty();
+    return d.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+  }
+
+  private static String deploymentReason(Deployment d, boolean available) {
+    if (d == null) return "DeploymentMissing";
+    if (available) return "MinimumReplicasAvailable";
+    return deploymentCondition(d, "Available").map(DeploymentCondition::getReason).filter(Objects::nonNull)
+        .orElse("NoReadyReplicas");
+  }
+
+  private static String deploymentMessage(Deployment d) {
+    if (d == null) return "The Deployment does not exist yet.";
+    var st = d.getStatus();
+    int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+    int replicas = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
+    String base = ready + "/" + replicas + " replicas ready.";
+    return deploymentCondition(d, "Available").filter(x -> !TRUE.equals(x.getStatus()))
+        .map(x -> base + " " + x.getMessage()).orElse(base);
+  }
+
+  private static void mirrorHpa(Builder c, HorizontalPodAutoscaler hpa) {
+    for (String type : List.of(ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED)) {
+      Optional<HorizontalPodAutoscalerCondition> hc = hpa == null || hpa.getStatus() == null
+          || hpa.getStatus().getConditions() == null ? Optional.empty()
+          : hpa.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+      if (hc.isPresent()) {
+        c.set(type, hc.get().getStatus(), hc.get().getReason(), hc.get().getMessage());
+      } else {
+        c.set(type, UNKNOWN, "AutoscalerPending", "The HorizontalPodAutoscaler has not reported " + type + " yet.");
+      }
+    }
+  }
+
+  private static String currentMetric(ScaledDemoApp app, HorizontalPodAutoscaler hpa) {
+    if (hpa == null || hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null) return null;
+    String name = app.getSpec().getMetric().perSecondName();
+    return hpa.getStatus().getCurrentMetrics().stream()
+        .filter(m -> "Pods".equals(m.getType()) && m.getPods() != null && m.getPods().getMetric() != null
+            && name.equals(m.getPods().getMetric().getName()) && m.getPods().getCurrent() != null
+            && m.getPods().getCurrent().getAverageValue() != null)
+        .map(m -> m.getPods().getCurrent().getAverageValue().toString())
+        .findFirst().orElse(null);
+  }
+
+  /** Builds the condition list, keeping lastTransitionTime where a condition's status did not change. */
+  private static final class Builder {
+    private final List<Condition> previous;
+    private final Long generation;
+    private final String now;
+    private final List<Condition> result = new ArrayList<>();
+
+    Builder(List<Condition> previous, Long generation, Instant now) {
+      this.previous = previous;
+      this.generation = generation;
+      this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    void set(String type, boolean status, String reason, String message) {
+      set(type, status ? TRUE : FALSE, reason, message);
+    }
+
+    void set(String type, String status, String reason, String message) {
+      String since = previous.stream().filter(p -> type.equals(p.getType()) && status.equals(p.getStatus()))
+          .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
+      result.add(new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
+          .withMessage(message == null ? "" : message).withObservedGeneration(generation)
+          .withLastTransitionTime(since).build());
+    }
+
+    Condition get(String type) {
+      return result.stream().filter(x -> type.equals(x.getType())).findFirst().orElseThrow();
+    }
+
+    List<Condition> conditions() {
+      // Ready first: it is what people and tools look at.
+      List<Condition> ordered = new ArrayList<>();
+      ordered.add(get(READY));
+      result.stream().filter(x -> !READY.equals(x.getType())).forEach(ordered::add);
+      return ordered;
+    }
+  }
+}
