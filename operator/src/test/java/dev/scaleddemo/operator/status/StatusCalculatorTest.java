@@ -1,0 +1,151 @@
+package dev.scaleddemo.operator.status;
+
+import static dev.scaleddemo.operator.status.Conditions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusCalculatorTest {
+  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-29T10:05:00Z");
+  private final ScaledDemoApp app = TestApps.sample("prometheus-demo-app.yaml");
+
+  static Deployment deployment(int ready, String available) {
+    return new DeploymentBuilder().withNewStatus().withReplicas(Math.max(ready, 1)).withReadyReplicas(ready)
+        .addNewCondition().withType("Available").withStatus(available)
+        .withReason(TRUE.equals(available) ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
+        .withMessage("Deployment does not have minimum availability.").endCondition()
+        .endStatus().build();
+  }
+
+  static HorizontalPodAutoscaler hpa(int desired, String current, String scalingActive, String reason) {
+    var b = new HorizontalPodAutoscalerBuilder().withNewStatus().withDesiredReplicas(desired).withCurrentReplicas(1)
+        .addNewCondition().withType(ABLE_TO_SCALE).withStatus(TRUE).withReason("ReadyForNewScale").withMessage("ok")
+        .endCondition()
+        .addNewCondition().withType(SCALING_ACTIVE).withStatus(scalingActive).withReason(reason).withMessage(reason)
+        .endCondition()
+        .addNewCondition().withType(SCALING_LIMITED).withStatus(FALSE).withReason("DesiredWithinRange")
+        .withMessage("within range").endCondition();
+    if (current != null) {
+      b.addNewCurrentMetric().withType("Pods").withNewPods().withNewMetric()
+          .withName("demo_app_button_clicks_per_second").endMetric().withNewCurrent()
+          .withAverageValue(new Quantity(current)).endCurrent().endPods().endCurrentMetric();
+    }
+    return b.endStatus().build();
+  }
+
+  private Observed healthy() {
+    return new Observed(List.of(), deployment(2, TRUE), hpa(3, "25m", TRUE, "ValidMetricFound"),
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of());
+  }
+
+  private static Condition cond(ScaledDemoAppStatus s, String type) {
+    return StatusCalculator.condition(s, type).orElseThrow();
+  }
+
+  @Test
+  void healthyAppIsReadyAndShowsTheScalingFigures() {
+    var s = StatusCalculator.compute(app, healthy(), T0);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
+    assertThat(s.getConditions().get(0).getType()).as("Ready first").isEqualTo(READY);
+    assertThat(s.getObservedGeneration()).isEqualTo(1L);
+    assertThat(s.getReplicas()).isEqualTo(2);
+    assertThat(s.getDesiredReplicas()).isEqualTo(3);
+    assertThat(s.getCurrentClicksPerSecondPerPod()).isEqualTo("25m");
+    assertThat(s.getTargetClicksPerSecondPerPod()).isEqualTo("10m");
+    assertThat(cond(s, SCALING_ACTIVE).getReason()).isEqualTo("ValidMetricFound");
+    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(READY, SPEC_VALID,
+        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED);
+    assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
+  }
+
+  @Test
+  void firstReconcileReportsReadyFalseWithAReason() {
+    var s = StatusCalculator.compute(app, new Observed(List.of(), null, null, MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, READY).getReason()).isEqualTo("DeploymentUnavailable");
+    assertThat(cond(s, ABLE_TO_SCALE).getStatus()).isEqualTo(UNKNOWN);
+    assertThat(s.getReplicas()).isNull();
+    assertThat(s.getDesiredReplicas()).isNull();
+  }
+
+  @Test
+  void hpaThatCannotGetTheMetricIsMirroredButAppStaysReady() {
+    var o = new Observed(List.of(), deployment(1, TRUE), hpa(1, null, FALSE, "FailedGetPodsMetric"),
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of());
+    var s = StatusCalculator.compute(app, o, T0);
+    assertThat(cond(s, SCALING_ACTIVE).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, SCALING_ACTIVE).getReason()).isEqualTo("FailedGetPodsMetric");
+    assertThat(s.getCurrentClicksPerSecondPerPod()).isNull();
+    assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
+  }
+
+  @Test
+  void missingServiceMonitorCrdMakesReadyFalseWithWhy() {
+    var o = new Observed(List.of(), deployment(1, TRUE), null, MonitoringState.CRD_MISSING,
+        AdapterRuleState.ok("served"), Map.of());
+    var s = StatusCalculator.compute(app, o, T0);
+    assertThat(cond(s, MONITORING_AVAILABLE).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, MONITORING_AVAILABLE).getReason()).isEqualTo("ServiceMonitorCRDMissing");
+    assertThat(cond(s, READY).getReason()).isEqualTo("MonitoringUnavailable");
+    assertThat(cond(s, READY).getMessage()).contains("ServiceMonitor CRD is not installed");
+  }
+
+  @Test
+  void adapterProblemsAreReported() {
+    var o = new Observed(List.of(), deployment(1, TRUE), null, MonitoringState.AVAILABLE,
+        AdapterRuleState.failed(AdapterRuleState.CONFIG_NOT_FOUND, "no ConfigMap"), Map.of());
+    var s = StatusCalculator.compute(app, o, T0);
+    assertThat(cond(s, ADAPTER_RULE_SYNCED).getReason()).isEqualTo("AdapterConfigNotFound");
+    assertThat(cond(s, READY).getReason()).isEqualTo("AdapterRuleNotSynced");
+  }
+
+  @Test
+  void invalidSpecWinsAndKeepsReportingRunningChildren() {
+    var o = new Observed(List.of("spec.x is bad"), deployment(2, TRUE), hpa(2, "1", TRUE, "ValidMetricFound"),
+        MonitoringState.NOT_RECONCILED, AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "skipped"), Map.of());
+    var s = StatusCalculator.compute(app, o, T0);
+    assertThat(cond(s, SPEC_VALID).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, READY).getReason()).isEqualTo("InvalidSpec");
+    assertThat(cond(s, READY).getMessage()).isEqualTo("spec.x is bad");
+    assertThat(s.getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void childErrorsAreNamed() {
+    var o = new Observed(List.of(), deployment(1, TRUE), null, MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of("HpaDependent", "forbidden"));
+    var s = StatusCalculator.compute(app, o, T0);
+    assertThat(cond(s, READY).getReason()).isEqualTo("ReconcileError");
+    assertThat(cond(s, READY).getMessage()).isEqualTo("HpaDependent: forbidden");
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenStatusChanges() {
+    var first = StatusCalculator.compute(app, healthy(), T0);
+    app.setStatus(first);
+    var same = StatusCalculator.compute(app, healthy(), T1);
+    assertThat(same).as("nothing changed: nothing to patch").isEqualTo(first);
+
+    var degraded = new Observed(List.of(), deployment(0, FALSE), healthy().hpa(), MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of());
+    var changed = StatusCalculator.compute(app, degraded, T1);
+    assertThat(cond(changed, READY).getLastTransitionTime()).isEqualTo("2026-11-29T10:05:00Z");
+    assertThat(cond(changed, DEPLOYMENT_AVAILABLE).getLastTransitionTime()).isEqualTo("2026-11-29T10:05:00Z");
+    assertThat(cond(changed, SCALING_ACTIVE).getLastTransitionTime()).isEqualTo("2026-11-29T10:00:00Z");
+    assertThat(changed).isNotEqualTo(first);
+  }
+}
