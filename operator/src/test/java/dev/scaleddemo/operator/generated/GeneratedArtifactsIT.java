@@ -95,7 +95,7 @@ class GeneratedArtifactsIT {
     var scaling = spec.getProperties().get("scaling");
     assertThat(scaling.getXKubernetesValidations()).extracting(ValidationRule::getRule)
         .anySatisfy(r -> assertThat(r).contains("self.minReplicas <= self.maxReplicas"))
-        .anySatisfy(r -> assertThat(r).contains("quantity(self.targetClicksPerSecondPerPod).sign() > 0"));
+        .anySatisfy(r -> assertThat(r).contains("quantity(self.targetClicksPerSecondPerPod).isGreaterThan(quantity('0'))"));
     assertThat(scaling.getProperties().get("minReplicas").getMinimum()).isEqualTo(1.0);
     assertThat(spec.getProperties().get("port").getMaximum()).isEqualTo(65535.0);
     assertThat(spec.getProperties().get("ingress").getProperties().get("host").getPattern()).startsWith("^(\\*\\.)?");

@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBeh
     message = "spec.scaling.minReplicas must not be greater than spec.scaling.maxReplicas",
     fieldPath = ".minReplicas", reason = "FieldValueInvalid")
 @ValidationRule(value = "!has(self.targetClicksPerSecondPerPod) || (isQuantity(self.targetClicksPerSecondPerPod)"
-    + " && quantity(self.targetClicksPerSecondPerPod).sign() > 0)",
+    + " && quantity(self.targetClicksPerSecondPerPod).isGreaterThan(quantity('0')))",
     message = "spec.scaling.targetClicksPerSecondPerPod must be a positive quantity such as 10m or 2",
     fieldPath = ".targetClicksPerSecondPerPod", reason = "FieldValueInvalid")
 public class ScalingSpec {
