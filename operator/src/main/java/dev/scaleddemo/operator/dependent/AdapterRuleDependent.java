@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.NameSetter;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -36,7 +37,8 @@ import org.jboss.logging.Logger;
  * when the config changed. Deleting an app recomputes without it (this is a {@link Deleter}, so the app gets a
  * finalizer).
  */
-public class AdapterRuleDependent implements DependentResource<ConfigMap, ScaledDemoApp>, Deleter<ScaledDemoApp> {
+public class AdapterRuleDependent
+    implements DependentResource<ConfigMap, ScaledDemoApp>, Deleter<ScaledDemoApp>, NameSetter {
   public static final String EVENT_SOURCE = "adapter-config";
   /** Key under which the outcome is left in the workflow context for the status. */
   public static final String STATE_KEY = "adapterRuleState";
@@ -44,6 +46,18 @@ public class AdapterRuleDependent implements DependentResource<ConfigMap, Scaled
   private static final Logger LOG = Logger.getLogger(AdapterRuleDependent.class);
 
   private final AdapterSettings adapter = OperatorSettings.fromConfig().adapter();
+  private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
+
+  /** The workflow resolves dependsOn by this name, so it must be the one given in @Dependent. */
+  @Override
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
 
   @Override
   public Class<ConfigMap> resourceType() {
