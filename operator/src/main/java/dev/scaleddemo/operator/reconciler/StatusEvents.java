@@ -39,8 +39,8 @@ final class StatusEvents {
           && Objects.equals(was.getReason(), now.getReason()))) {
         continue;
       }
-      if (was == null && !Conditions.READY.equals(type) && Conditions.TRUE.equals(now.getStatus())) {
-        continue; // a first True of a detail condition is no news; Ready covers it
+      if (was == null && !Conditions.READY.equals(type) && !Conditions.FALSE.equals(now.getStatus())) {
+        continue; // a detail condition appearing True or Unknown is no news; Ready covers it
       }
       emit(client, app, Conditions.TRUE.equals(now.getStatus()) ? "Normal" : "Warning",
           type + now.getStatus(), now.getReason() + ": " + now.getMessage());
@@ -50,7 +50,7 @@ final class StatusEvents {
   private static void emit(KubernetesClient client, ScaledDemoApp app, String type, String reason, String message) {
     try {
       client.events().v1().events().inNamespace(app.getMetadata().getNamespace()).resource(new EventBuilder()
-          .withNewMetadata().withGenerateName(app.getMetadata().getName() + ".").endMetadata()
+          .withNewMetadata().withGenerateName(app.getMetadata().getName() + "-").endMetadata()
           .withRegarding(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
               .withName(app.getMetadata().getName()).withNamespace(app.getMetadata().getNamespace())
               .withUid(app.getMetadata().getUid()).withResourceVersion(app.getMetadata().getResourceVersion()).build())
@@ -60,7 +60,7 @@ final class StatusEvents {
           .withReportingController(CONTROLLER).withReportingInstance(INSTANCE)
           .build()).create();
     } catch (KubernetesClientException e) {
-      LOG.debugf("Could not record event %s for %s: %s", reason, app.getMetadata().getName(), e.getMessage());
+      LOG.warnf("Could not record event %s for %s: %s", reason, app.getMetadata().getName(), e.getMessage());
     }
   }
 }
