@@ -3,9 +3,11 @@ package dev.scaleddemo.operator.dependent;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.manifest.IngressManifest;
 import dev.scaleddemo.operator.manifest.Labels;
+import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
@@ -19,5 +21,14 @@ public class IngressDependent extends CRUDKubernetesDependentResource<Ingress, S
   @Override
   protected Ingress desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return IngressManifest.build(app);
+  }
+
+  /**
+   * The Ingress is found by name, not through {@link #desired}: when spec.ingress is removed the workflow deletes
+   * the Ingress, and JOSDK looks it up first, which would build a desired Ingress from a null spec.ingress.
+   */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return new ResourceID(Names.ingress(app), app.getMetadata().getNamespace());
   }
 }

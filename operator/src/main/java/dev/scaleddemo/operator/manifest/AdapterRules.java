@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.scaleddemo.operator.api.v1alpha1.MetricSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -85,9 +86,12 @@ public final class AdapterRules {
         .sorted(Comparator.comparing((ScaledDemoApp a) -> nullToEmpty(a.getMetadata().getCreationTimestamp()))
             .thenComparing(a -> nullToEmpty(a.getMetadata().getNamespace()))
             .thenComparing(a -> a.getMetadata().getName()))
-        .forEach(a -> claims.putIfAbsent(a.getSpec().getMetric().getCounter(), new Claim(
-            a.getSpec().getMetric().getCounter(), a.getSpec().getScaling().getRateWindow(),
-            a.getMetadata().getNamespace(), a.getMetadata().getName())));
+        .forEach(a -> {
+          // Other apps come from the informer cache as stored: one without a spec uses every default.
+          ScaledDemoAppSpec spec = a.getSpec() != null ? a.getSpec() : new ScaledDemoAppSpec();
+          claims.putIfAbsent(spec.getMetric().getCounter(), new Claim(spec.getMetric().getCounter(),
+              spec.getScaling().getRateWindow(), a.getMetadata().getNamespace(), a.getMetadata().getName()));
+        });
     return claims;
   }
 

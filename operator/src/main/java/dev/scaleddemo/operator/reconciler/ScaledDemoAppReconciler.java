@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.reconciler;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
 import dev.scaleddemo.operator.dependent.Conditions.DashboardRequested;
 import dev.scaleddemo.operator.dependent.Conditions.IngressRequested;
@@ -58,6 +59,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
 
   @Override
   public UpdateControl<ScaledDemoApp> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    withDefaultSpec(app);
     List<String> problems = SpecValidator.validate(app.getSpec());
     Map<String, String> errors = new TreeMap<>();
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
@@ -91,8 +93,19 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
 
   @Override
   public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    withDefaultSpec(app);
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
     ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * A ScaledDemoApp stored without any spec means "all defaults". The API server applies schema defaults only
+   * inside a spec that exists, so the operator fills it in memory (never written back: only status is patched).
+   */
+  private static void withDefaultSpec(ScaledDemoApp app) {
+    if (app.getSpec() == null) {
+      app.setSpec(new ScaledDemoAppSpec());
+    }
   }
 }

@@ -124,6 +124,15 @@ class AdapterRulesTest {
   }
 
   @Test
+  void anAppStoredWithoutSpecClaimsTheDefaults() {
+    var bare = app("bare", "x_total", "1m", "2026-01-01T00:00:00Z");
+    bare.setSpec(null);
+    var claim = AdapterRules.claims(List.of(bare)).get("demo_app_button_clicks_total");
+    assertThat(claim.rateWindow()).isEqualTo("2m");
+    assertThat(claim.ownerName()).isEqualTo("bare");
+  }
+
+  @Test
   void distinctCountersGetOneRuleEachInStableOrder() throws Exception {
     var claims = AdapterRules.claims(List.of(
         app("b", "shop_orders_total", "1m", "2026-01-01T00:00:00Z"),

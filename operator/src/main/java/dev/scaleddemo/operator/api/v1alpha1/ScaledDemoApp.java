@@ -36,8 +36,6 @@ public class ScaledDemoApp extends CustomResource<ScaledDemoAppSpec, ScaledDemoA
   public static final String GROUP = "scaleddemo.dev";
   public static final String VERSION = "v1alpha1";
 
-  @Override
-  protected ScaledDemoAppSpec initSpec() {
-    return new ScaledDemoAppSpec();
-  }
+  // No initSpec() default: JOSDK adds its finalizer with a server-side apply of a bare `new ScaledDemoApp()`
+  // (force), so a default spec there would overwrite the user's spec with the Java defaults.
 }

@@ -1,0 +1,298 @@
+package dev.scaleddemo.operator.it;
+
+import dev.scaleddemo.operator.TestApps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One real Kubernetes control plane per test JVM. Reuses the cluster of {@code $KUBECONFIG} when its API server
+ * answers; otherwise starts {@code hack/cluster.sh up} in {@code operator/target/sdo-cluster} and stops it at the
+ * end. Then installs the CRDs and a stand-in prometheus-adapter (namespace, ConfigMap with one foreign rule,
+ * Deployment). Fails (throws) when anything of that does not work: these tests must never silently skip.
+ */
+public final class LocalCluster {
+  private static final Logger LOG = Logger.getLogger(LocalCluster.class);
+
+  public static final String ADAPTER_NAMESPACE = "monitoring";
+  public static final String ADAPTER_CONFIG_MAP = "prometheus-adapter";
+  public static final String ADAPTER_DEPLOYMENT = "prometheus-adapter";
+  public static final String CRD_NAME = "scaleddemoapps.scaleddemo.dev";
+  public static final String SERVICE_MONITOR_CRD = "servicemonitors.monitoring.coreos.com";
+  /** prometheus-adapter chart's default container_* rule: the test checks the operator keeps it. */
+  public static final String FOREIGN_RULE_MATCHES = "^container_(.*)_seconds_total$";
+  public static final String FOREIGN_CONFIG = """
+      rules:
+      - seriesQuery: '{__name__=~"^container_.*",container!="POD",namespace!="",pod!=""}'
+        seriesFilters: []
+        resources:
+          overrides:
+            namespace:
+              resource: namespace
+            pod:
+              resource: pod
+        name:
+          matches: ^container_(.*)_seconds_total$
+          as: ""
+        metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m])) by (<<.GroupBy>>)
+      """;
+
+  private static LocalCluster instance;
+
+  private final Path root;
+  private final Path binDir;
+  private final Path kubeconfig;
+  private final Path stateDir; // null when reusing an existing cluster
+  private final String serverUrl;
+  private volatile boolean stopped;
+  public final Duration startDuration;
+
+  private LocalCluster(Path root, Path binDir, Path kubeconfig, Path stateDir, Duration startDuration) {
+    this.root = root;
+    this.binDir = binDir;
+    this.kubeconfig = kubeconfig;
+    this.stateDir = stateDir;
+    this.startDuration = startDuration;
+    this.serverUrl = kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").trim();
+  }
+
+  /** The cluster of this JVM, started (and prepared) on first use. */
+  public static synchronized LocalCluster get() {
+    if (instance == null) {
+      // Quarkus loads test classes in more than one class loader: the JVM-wide handle lives in system properties
+      String kc = System.getProperty(PROP_KUBECONFIG);
+      if (kc != null) {
+        instance = new LocalCluster(TestApps.root(), Path.of(System.getProperty(PROP_BIN)), Path.of(kc), null,
+            Duration.ZERO);
+      } else {
+        instance = start();
+        System.setProperty(PROP_BIN, instance.binDir.toString());
+        System.setProperty(PROP_KUBECONFIG, instance.kubeconfig.toString());
+      }
+    }
+    return instance;
+  }
+
+  private static final String PROP_KUBECONFIG = "sdo.it.kubeconfig";
+  private static final String PROP_BIN = "sdo.it.bin";
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String serverUrl() {
+    return serverUrl;
+  }
+
+  public Path kubectlBinary() {
+    return binDir.resolve("kubectl");
+  }
+
+  public boolean startedHere() {
+    return stateDir != null;
+  }
+
+  private static LocalCluster start() {
+    long t0 = System.nanoTime();
+    Path root = TestApps.root();
+    Path binDir = buildBinaries(root);
+    Path kubectl = binDir.resolve("kubectl");
+    if (!Files.isExecutable(kubectl)) {
+      throw new IllegalStateException("kubectl missing in " + binDir + " (hack/build-k8s.sh)");
+    }
+    LocalCluster cluster;
+    String env = System.getenv("KUBECONFIG");
+    if (env != null && !env.isBlank() && !env.contains(java.io.File.pathSeparator)
+        && Files.isRegularFile(Path.of(env)) && answers(kubectl, Path.of(env))) {
+      LOG.infof("Reusing the cluster of KUBECONFIG=%s", env);
+      cluster = new LocalCluster(root, binDir, Path.of(env), null, Duration.ofNanos(System.nanoTime() - t0));
+    } else {
+      Path state = root.resolve("operator/target/sdo-cluster");
+      // a cluster left over by an aborted run of these tests: stop it (by its recorded PIDs) first
+      run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(60), "bash", "hack/cluster.sh", "down");
+      LOG.infof("Starting a local control plane in %s", state);
+      Result up = run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(240),
+          "bash", "hack/cluster.sh", "up");
+      if (up.code != 0) {
+        run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(60), "bash", "hack/cluster.sh", "down");
+        throw new IllegalStateException("hack/cluster.sh up failed (exit " + up.code + "):\n" + up.output());
+      }
+      cluster = new LocalCluster(root, binDir, state.resolve("kubeconfig"), state,
+          Duration.ofNanos(System.nanoTime() - t0));
+      LocalCluster c = cluster;
+      Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "local-cluster-down"));
+    }
+    try {
+      cluster.prepare();
+    } catch (RuntimeException e) {
+      cluster.stop();
+      throw e;
+    }
+    LOG.infof("Cluster %s ready in %d ms (kubeconfig %s)", cluster.serverUrl, 
+        Duration.ofNanos(System.nanoTime() - t0).toMillis(), cluster.kubeconfig);
+    return cluster;
+  }
+
+  /** Stops the cluster if this JVM started it (idempotent). */
+  public synchronized void stop() {
+    if (stateDir == null || stopped) {
+      return;
+    }
+    stopped = true;
+    Result down = run(root, Map.of("SDO_STATE", stateDir.toString()), Duration.ofSeconds(60),
+        "bash", "hack/cluster.sh", "down");
+    if (down.code != 0) {
+      System.err.println("hack/cluster.sh down failed:\n" + down.output());
+    }
+  }
+
+  private static Path buildBinaries(Path root) {
+    Result r = run(root, Map.of(), Duration.ofMinutes(30), "bash", "hack/build-k8s.sh");
+    if (r.code != 0) {
+      throw new IllegalStateException("hack/build-k8s.sh failed (exit " + r.code + "):\n" + r.output());
+    }
+    String[] lines = r.stdout.strip().split("\n");
+    return Path.of(lines[lines.length - 1].strip());
+  }
+
+  private static boolean answers(Path kubectl, Path kubeconfig) {
+    Result r = run(Path.of("."), Map.of(), Duration.ofSeconds(15), kubectl.toString(), "--kubeconfig",
+        kubeconfig.toString(), "--request-timeout=5s", "get", "--raw", "/readyz");
+    return r.code == 0;
+  }
+
+  /** CRDs and the stand-in prometheus-adapter. */
+  private void prepare() {
+    Path generated = root.resolve("operator/target/kubernetes/" + CRD_NAME + "-v1.yml");
+    Path crd = Files.isRegularFile(generated) ? generated : root.resolve("crds/" + CRD_NAME + "-v1.yml");
+    Path smCrd = binDir.getParent().resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
+    for (Path p : List.of(crd, smCrd)) {
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException("CRD file missing: " + p);
+      }
+      kubectl("apply", "--server-side", "--force-conflicts", "-f", p.toString());
+    }
+    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME, "crd/" + SERVICE_MONITOR_CRD);
+    kubectlStdin(namespaceYaml(ADAPTER_NAMESPACE), "apply", "-f", "-");
+    // (re)set the adapter ConfigMap to just the foreign rule, as prometheus-adapter's chart installs it
+    kubectlStdin(adapterConfigMapYaml(), "apply", "--server-side", "--force-conflicts", "-f", "-");
+    kubectl("-n", ADAPTER_NAMESPACE, "annotate", "configmap", ADAPTER_CONFIG_MAP, "scaleddemo.dev/owned-counters-");
+    kubectlStdin(adapterDeploymentYaml(), "apply", "-f", "-");
+  }
+
+  public static String namespaceYaml(String name) {
+    return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+  }
+
+  private static String adapterConfigMapYaml() {
+    StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + ADAPTER_CONFIG_MAP
+        + "\n  namespace: " + ADAPTER_NAMESPACE + "\ndata:\n  config.yaml: |\n");
+    FOREIGN_CONFIG.lines().forEach(l -> sb.append("    ").append(l).append('\n'));
+    return sb.toString();
+  }
+
+  private static String adapterDeploymentYaml() {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          replicas: 1
+          selector:
+            matchLabels:
+              app.kubernetes.io/name: prometheus-adapter
+          template:
+            metadata:
+              labels:
+                app.kubernetes.io/name: prometheus-adapter
+            spec:
+              containers:
+              - name: prometheus-adapter
+                image: registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0
+        """.formatted(ADAPTER_DEPLOYMENT, ADAPTER_NAMESPACE);
+  }
+
+  /** Runs the v1.36 kubectl against this cluster; throws on a non-zero exit. */
+  public String kubectl(String... args) {
+    Result r = kubectlResult(null, args);
+    if (r.code != 0) {
+      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed (exit " + r.code + "):\n"
+          + r.output());
+    }
+    return r.stdout;
+  }
+
+  public String kubectlStdin(String stdin, String... args) {
+    Result r = kubectlResult(stdin, args);
+    if (r.code != 0) {
+      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed (exit " + r.code + "):\n"
+          + r.output());
+    }
+    return r.stdout;
+  }
+
+  /** Runs kubectl and returns exit code and output without throwing. */
+  public Result kubectlResult(String stdin, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(kubectlBinary().toString());
+    cmd.add("--kubeconfig");
+    cmd.add(kubeconfig.toString());
+    cmd.addAll(List.of(args));
+    return runWithInput(root, Map.of("KUBECONFIG", kubeconfig.toString()), Duration.ofSeconds(90), stdin,
+        cmd.toArray(String[]::new));
+  }
+
+  public record Result(int code, String stdout, String stderr) {
+    public String output() {
+      return stdout + (stderr.isEmpty() ? "" : "\n[stderr]\n" + stderr);
+    }
+  }
+
+  private static Result run(Path dir, Map<String, String> env, Duration timeout, String... cmd) {
+    return runWithInput(dir, env, timeout, null, cmd);
+  }
+
+  private static Result runWithInput(Path dir, Map<String, String> env, Duration timeout, String stdin,
+      String... cmd) {
+    try {
+      Path out = Files.createTempFile("sdo-it-", ".out");
+      Path err = Files.createTempFile("sdo-it-", ".err");
+      try {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+            .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        if (stdin == null) {
+          pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p = pb.start();
+        if (stdin != null) {
+          try (var os = p.getOutputStream()) {
+            os.write(stdin.getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", cmd));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + String.join(" ", cmd), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+    }
+  }
+}

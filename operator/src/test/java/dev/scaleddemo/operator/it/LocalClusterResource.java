@@ -1,0 +1,31 @@
+package dev.scaleddemo.operator.it;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Starts (or reuses) the {@link LocalCluster} before Quarkus boots and points Quarkus' Kubernetes client, and so
+ * the in-process operator, at it: the {@code kubeconfig} system property is what fabric8's auto-configuration
+ * reads first (before {@code $KUBECONFIG} and {@code ~/.kube/config}), and the API server URL is pinned as well.
+ */
+public class LocalClusterResource implements QuarkusTestResourceLifecycleManager {
+  private LocalCluster cluster;
+
+  @Override
+  public Map<String, String> start() {
+    cluster = LocalCluster.get();
+    System.setProperty("kubeconfig", cluster.kubeconfig().toString());
+    return Map.of(
+        "quarkus.kubernetes-client.api-server-url", cluster.serverUrl(),
+        "quarkus.kubernetes-client.devservices.enabled", "false",
+        // the generated RBAC/manifests are irrelevant here; the test cluster must not be touched by the build
+        "quarkus.operator-sdk.crd.apply", "false");
+  }
+
+  @Override
+  public void stop() {
+    if (cluster != null) {
+      cluster.stop();
+    }
+  }
+}

@@ -1,0 +1,554 @@
+package dev.scaleddemo.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.scaleddemo.operator.TestApps;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, in-process, against a real API server, controller-manager (GC, deployment, HPA) and kwok nodes.
+ * Every test uses its own ScaledDemoApp name and, where the shared adapter config matters, its own counter.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true)
+class OperatorIT {
+  private static final Logger LOG = Logger.getLogger(OperatorIT.class);
+  private static final String API_VERSION = "scaleddemo.dev/v1alpha1";
+  private static final String KIND = "ScaledDemoApp";
+  private static final String SAMPLE_COUNTER = "demo_app_button_clicks_total";
+  private static final String HASH_ANNOTATION = "scaleddemo.dev/adapter-config-hash";
+  private static final String OWNED_ANNOTATION = "scaleddemo.dev/owned-counters";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String NS = "sdo-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private static boolean namespaceCreated;
+
+  @Inject
+  KubernetesClient client;
+
+  LocalCluster cluster = LocalCluster.get();
+
+  @BeforeEach
+  void namespace() {
+    // the operator and the tests share Quarkus' client: it must talk to the local cluster
+    assertThat(client.getMasterUrl().toString()).startsWith(cluster.serverUrl());
+    if (!namespaceCreated) {
+      cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+      await("default ServiceAccount in " + NS)
+          .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+      namespaceCreated = true;
+    }
+  }
+
+  /** Deletes every ScaledDemoApp of the test, so that the adapter config only holds what later tests expect. */
+  @AfterEach
+  void deleteApps() {
+    apps().inNamespace(NS).delete();
+    await("all ScaledDemoApps gone").until(() -> apps().inNamespace(NS).list().getItems().isEmpty());
+  }
+
+  // ------------------------------------------------------------------------------------------------ a. sample
+
+  @Test
+  void tutorialSampleCreatesEveryChildAndBecomesReady() throws Exception {
+    String name = "prometheus-demo-app";
+    GenericKubernetesResource app = create(sampleYaml());
+    String uid = app.getMetadata().getUid();
+
+    Deployment deployment = awaitChild(() -> client.apps().deployments().inNamespace(NS).withName(name).get(), uid);
+    awaitChild(() -> client.services().inNamespace(NS).withName(name).get(), uid);
+    Ingress ingress = awaitChild(() -> client.network().v1().ingresses().inNamespace(NS).withName(name).get(), uid);
+    awaitChild(() -> serviceMonitors().inNamespace(NS).withName(name).get(), uid);
+    HorizontalPodAutoscaler hpa = awaitChild(
+        () -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get(), uid);
+    awaitChild(() -> client.configMaps().inNamespace(NS).withName(name + "-dashboard").get(), uid);
+
+    assertThat(ingress.getSpec().getRules()).extracting(r -> r.getHost())
+        .containsExactly("prometheus-demo-app.example.com");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(name);
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+    // the HPA owns spec.replicas: no field manager but the API server's defaulting may have set it on apply
+    assertNoOperatorOwnedReplicas(deployment);
+
+    await("Deployment " + name + " ready on the kwok nodes").untilAsserted(() -> {
+      Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
+      assertThat(d.getStatus()).isNotNull();
+      assertThat(d.getStatus().getReadyReplicas()).isNotNull().isGreaterThanOrEqualTo(1);
+    });
+    assertNoOperatorOwnedReplicas(client.apps().deployments().inNamespace(NS).withName(name).get());
+
+    GenericKubernetesResource ready = awaitReady(name);
+    assertThat(observedGeneration(ready)).isEqualTo(ready.getMetadata().getGeneration());
+
+    await("adapter rule for " + SAMPLE_COUNTER).untilAsserted(() -> {
+      JsonNode config = adapterConfig();
+      assertThat(ruleFor(config, SAMPLE_COUNTER)).as("our rule").isNotNull();
+      assertThat(ruleFor(config, SAMPLE_COUNTER).path("metricsQuery").asText()).contains("[2m]");
+      assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
+      assertThat(ownedCounters()).contains(SAMPLE_COUNTER);
+    });
+    await("adapter rolled").untilAsserted(() -> {
+      Deployment adapter = adapterDeployment();
+      assertThat(adapter.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(HASH_ANNOTATION);
+      assertThat(adapter.getSpec().getTemplate().getMetadata().getAnnotations().get(HASH_ANNOTATION)).isNotBlank();
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ spec kept
+
+  /** Regression: the finalizer was once added with a default spec that overwrote the user's. */
+  @Test
+  void theUsersSpecIsNeverRewrittenAndAMissingSpecMeansDefaults() {
+    String name = "kept-spec";
+    create(appYaml(name, """
+        spec:
+          scaling:
+            maxReplicas: 3
+          metric:
+            counter: kept_clicks_total
+        """));
+    GenericKubernetesResource ready = awaitReady(name);
+    @SuppressWarnings("unchecked")
+    var spec = (Map<String, Object>) ready.getAdditionalProperties().get("spec");
+    assertThat(((Map<?, ?>) spec.get("metric")).get("counter")).isEqualTo("kept_clicks_total");
+    assertThat(((Map<?, ?>) spec.get("scaling")).get("maxReplicas")).isEqualTo(3);
+    assertThat(ready.getMetadata().getGeneration()).as("nobody but the user wrote the spec").isEqualTo(1L);
+
+    create("apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: no-spec\n");
+    awaitReady("no-spec");
+    var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("no-spec").get();
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+    assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
+        .isEqualTo("demo_app_button_clicks_per_second");
+  }
+
+  // ------------------------------------------------------------------------------------------------ b. kubectl
+
+  @Test
+  void kubectlPrintsTheColumns() throws Exception {
+    String name = "kubectl-demo-app";
+    create(sampleYaml().replace("name: prometheus-demo-app", "name: " + name)
+        .replace("host: prometheus-demo-app.example.com", "host: kubectl-demo-app.example.com"));
+    awaitReady(name);
+
+    await("kubectl get scaleddemoapps").untilAsserted(() -> {
+      String out = cluster.kubectl("get", "scaleddemoapps", "-n", NS);
+      LOG.infof("kubectl get scaleddemoapps:%n%s", out);
+      List<String> lines = out.lines().toList();
+      assertThat(lines.get(0).trim().split("\\s+"))
+          .containsExactly("NAME", "READY", "REPLICAS", "DESIRED", "CLICKS/S", "TARGET", "MIN", "MAX", "AGE");
+      String row = lines.stream().filter(l -> l.startsWith(name + " ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no row for " + name + " in\n" + out));
+      // columns are cut at the header's offsets: an empty cell (CLICKS/S has no metric yet) prints as blanks
+      Map<String, String> cells = cells(lines.get(0), row);
+      assertThat(cells.get("READY")).isEqualTo("True");
+      assertThat(List.of(cells.get("TARGET"), cells.get("MIN"), cells.get("MAX"))).containsExactly("10m", "1", "10");
+    });
+    assertThat(cluster.kubectl("get", "sda", "-n", NS)).contains(name);
+    String all = cluster.kubectl("get", "all", "-n", NS);
+    LOG.infof("kubectl get all:%n%s", all);
+    assertThat(all).contains("scaleddemoapp.scaleddemo.dev/" + name);
+  }
+
+  private static Map<String, String> cells(String header, String row) {
+    Map<String, String> cells = new java.util.LinkedHashMap<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(header);
+    List<int[]> spans = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    while (m.find()) {
+      names.add(m.group());
+      spans.add(new int[] {m.start()});
+    }
+    for (int i = 0; i < names.size(); i++) {
+      int start = Math.min(spans.get(i)[0], row.length());
+      int end = i + 1 < names.size() ? Math.min(spans.get(i + 1)[0], row.length()) : row.length();
+      cells.put(names.get(i), row.substring(start, end).trim());
+    }
+    return cells;
+  }
+
+  // ------------------------------------------------------------------------------------------------ c. invalid
+
+  @Test
+  void apiServerRefusesInvalidSpecs() {
+    assertRefused("invalid-min-max", """
+        spec:
+          scaling:
+            minReplicas: 5
+            maxReplicas: 2
+        """, "spec.scaling.minReplicas");
+    assertRefused("invalid-target", """
+        spec:
+          scaling:
+            targetClicksPerSecondPerPod: "0"
+        """, "spec.scaling.targetClicksPerSecondPerPod");
+    assertRefused("invalid-host", """
+        spec:
+          ingress:
+            host: Bad_Host
+        """, "spec.ingress.host");
+    assertRefused("invalid-window", """
+        spec:
+          scaling:
+            rateWindow: 30s
+          monitoring:
+            interval: 15s
+        """, "spec.scaling.rateWindow");
+
+    // unknown field: refused with server-side strict field validation (what kubectl --validate=strict asks for)
+    LocalCluster.Result unknown = cluster.kubectlResult(appYaml("invalid-unknown", """
+        spec:
+          bogusField: 1
+        """), "create", "--validate=strict", "-n", NS, "-f", "-");
+    assertThat(unknown.code()).as(unknown.stderr()).isNotZero();
+    assertThat(unknown.stderr()).contains("unknown field \"spec.bogusField\"");
+    // wrong type: refused by the schema whatever the field validation
+    LocalCluster.Result wrongType = cluster.kubectlResult(appYaml("invalid-type", """
+        spec:
+          scaling:
+            minReplicas: abc
+        """), "create", "--validate=false", "-n", NS, "-f", "-");
+    assertThat(wrongType.code()).as(wrongType.stderr()).isNotZero();
+    assertThat(wrongType.stderr()).contains("spec.scaling.minReplicas");
+
+    for (String name : List.of("invalid-min-max", "invalid-target", "invalid-host", "invalid-window",
+        "invalid-unknown", "invalid-type")) {
+      assertThat(apps().inNamespace(NS).withName(name).get()).as(name).isNull();
+      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).as(name).isNull();
+    }
+  }
+
+  private void assertRefused(String name, String spec, String field) {
+    GenericKubernetesResource app = Serialization.unmarshal(appYaml(name, spec), GenericKubernetesResource.class);
+    assertThatThrownBy(() -> client.resource(app).inNamespace(NS).create())
+        .as(name)
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+          assertThat(e.getMessage()).contains(field);
+        });
+  }
+
+  // ------------------------------------------------------------------------------------------------ d. update
+
+  @Test
+  void updateFollowsMaxReplicasAndRemovesIngress() throws Exception {
+    String name = "update-demo-app";
+    create(appYaml(name, """
+        spec:
+          scaling:
+            minReplicas: 1
+            maxReplicas: 10
+          metric:
+            counter: update_clicks_total
+          ingress:
+            host: update-demo-app.example.com
+        """));
+    awaitReady(name);
+    assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).isNotNull();
+
+    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"scaling\":{\"maxReplicas\":4},\"ingress\":null}}");
+
+    await("HPA maxReplicas 4").untilAsserted(() -> assertThat(
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get().getSpec()
+            .getMaxReplicas()).isEqualTo(4));
+    await("Ingress deleted")
+        .until(() -> client.network().v1().ingresses().inNamespace(NS).withName(name).get() == null);
+    GenericKubernetesResource ready = awaitReady(name);
+    assertThat(observedGeneration(ready)).isEqualTo(ready.getMetadata().getGeneration());
+  }
+
+  // ------------------------------------------------------------------------------------------------ e. scale
+
+  @Test
+  void replicasSetThroughTheScaleSubresourceSurviveReconciles() throws Exception {
+    String name = "scale-demo-app";
+    create(appYaml(name, """
+        spec:
+          scaling:
+            minReplicas: 1
+            maxReplicas: 10
+          metric:
+            counter: scale_clicks_total
+        """));
+    awaitReady(name);
+
+    // as the HPA does: through the scale subresource
+    cluster.kubectl("scale", "deployment/" + name, "-n", NS, "--replicas=3");
+    await("3 ready replicas").untilAsserted(() -> assertThat(
+        client.apps().deployments().inNamespace(NS).withName(name).get().getStatus().getReadyReplicas())
+        .isEqualTo(3));
+
+    // trigger reconciles: a label (no new generation), then a spec change (new generation, observed once done)
+    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"touched\":\"1\"}}}");
+    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"scaling\":{\"maxReplicas\":9}}}");
+    await("HPA maxReplicas 9").untilAsserted(() -> assertThat(
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get().getSpec()
+            .getMaxReplicas()).isEqualTo(9));
+    await("generation observed").untilAsserted(() -> {
+      GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
+      assertThat(observedGeneration(app)).isEqualTo(app.getMetadata().getGeneration());
+    });
+    Awaitility.await("replicas stay 3").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(
+            client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas()).isEqualTo(3));
+  }
+
+  // ------------------------------------------------------------------------------------------------ f. repair
+
+  @Test
+  void deletedServiceAndBrokenAdapterRuleAreRepaired() throws Exception {
+    String name = "repair-demo-app";
+    String counter = "repair_clicks_total";
+    create(appYaml(name, """
+        spec:
+          scaling:
+            rateWindow: 2m
+          monitoring:
+            interval: 15s
+          metric:
+            counter: %s
+        """.formatted(counter)));
+    awaitReady(name);
+
+    Service before = client.services().inNamespace(NS).withName(name).get();
+    client.services().inNamespace(NS).withName(name).delete();
+    await("Service restored").untilAsserted(() -> {
+      Service s = client.services().inNamespace(NS).withName(name).get();
+      assertThat(s).isNotNull();
+      assertThat(s.getMetadata().getUid()).isNotEqualTo(before.getMetadata().getUid());
+      assertThat(s.getSpec().getPorts()).extracting(p -> p.getName()).contains("web");
+    });
+
+    await("our rule in place").until(() -> ruleFor(adapterConfig(), counter) != null);
+    client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP)
+        .edit(cm -> {
+          cm.getData().put("config.yaml", cm.getData().get("config.yaml").replace("[2m]", "[9m]"));
+          return cm;
+        });
+    await("our rule restored").untilAsserted(() -> {
+      JsonNode config = adapterConfig();
+      JsonNode rule = ruleFor(config, counter);
+      assertThat(rule).isNotNull();
+      assertThat(rule.path("metricsQuery").asText()).contains("[2m]").doesNotContain("[9m]");
+      assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ g. delete
+
+  @Test
+  void deletingTheAppGarbageCollectsChildrenAndRemovesTheRule() throws Exception {
+    String name = "delete-demo-app";
+    String counter = "delete_clicks_total";
+    create(appYaml(name, """
+        spec:
+          metric:
+            counter: %s
+          monitoring:
+            dashboard: true
+          ingress:
+            host: delete-demo-app.example.com
+        """.formatted(counter)));
+    awaitReady(name);
+    await("our rule in place").until(() -> ruleFor(adapterConfig(), counter) != null);
+    assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).isNotNull();
+    assertThat(client.configMaps().inNamespace(NS).withName(name + "-dashboard").get()).isNotNull();
+
+    apps().inNamespace(NS).withName(name).delete();
+    await("ScaledDemoApp gone").until(() -> apps().inNamespace(NS).withName(name).get() == null);
+    await("children garbage-collected").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).as("Deployment").isNull();
+      assertThat(client.services().inNamespace(NS).withName(name).get()).as("Service").isNull();
+      assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).as("Ingress").isNull();
+      assertThat(serviceMonitors().inNamespace(NS).withName(name).get()).as("ServiceMonitor").isNull();
+      assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get())
+          .as("HPA").isNull();
+      assertThat(client.configMaps().inNamespace(NS).withName(name + "-dashboard").get()).as("dashboard").isNull();
+      assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app.kubernetes.io/instance", name).list()
+          .getItems()).as("ReplicaSets").isEmpty();
+    });
+    await("rule removed").untilAsserted(() -> {
+      JsonNode config = adapterConfig();
+      assertThat(ruleFor(config, counter)).as("our rule").isNull();
+      assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
+      assertThat(ownedCounters()).doesNotContain(counter);
+    });
+    // @AfterEach of earlier tests removed their apps, so (on a cluster of its own) this was the last one: nothing
+    // is owned any more. A reused cluster may hold other people's apps, whose counters stay owned.
+    if (apps().inAnyNamespace().list().getItems().isEmpty()) {
+      await("owned-counters empty").untilAsserted(() -> assertThat(ownedCounters()).isEmpty());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  private static ConditionFactory await(String alias) {
+    return Awaitility.await(alias).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions();
+  }
+
+  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> apps() {
+    return client.genericKubernetesResources(API_VERSION, KIND);
+  }
+
+  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> serviceMonitors() {
+    return client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
+  }
+
+  private static String sampleYaml() throws IOException {
+    return Files.readString(TestApps.root().resolve("samples/prometheus-demo-app.yaml"));
+  }
+
+  private static String appYaml(String name, String specYaml) {
+    return "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\n" + specYaml;
+  }
+
+  private GenericKubernetesResource create(String yaml) {
+    GenericKubernetesResource app = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    return client.resource(app).inNamespace(NS).create();
+  }
+
+  private <T extends HasMetadata> T awaitChild(Supplier<T> get, String ownerUid) {
+    List<T> found = new ArrayList<>();
+    await("child of " + ownerUid).untilAsserted(() -> {
+      T child = get.get();
+      assertThat(child).isNotNull();
+      assertThat(child.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid).contains(ownerUid);
+      OwnerReference ref = child.getMetadata().getOwnerReferences().stream()
+          .filter(r -> ownerUid.equals(r.getUid())).findFirst().orElseThrow();
+      assertThat(ref.getKind()).isEqualTo(KIND);
+      assertThat(ref.getController()).isTrue();
+      found.add(child);
+    });
+    return found.get(found.size() - 1);
+  }
+
+  private GenericKubernetesResource awaitReady(String name) {
+    List<GenericKubernetesResource> found = new ArrayList<>();
+    try {
+      await(name + " Ready=True").untilAsserted(() -> {
+        GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
+        List<Map<String, Object>> conditions = conditions(app);
+        assertThat(conditions).isNotEmpty();
+        assertThat(conditions.get(0).get("type")).as("first condition").isEqualTo("Ready");
+        assertThat(conditions.get(0).get("status")).as(String.valueOf(conditions.get(0))).isEqualTo("True");
+        assertThat(observedGeneration(app)).isEqualTo(app.getMetadata().getGeneration());
+        found.add(app);
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
+      fail(name + " never became Ready; status: " + (app == null ? "(gone)" : app.get("status")), e);
+    }
+    return found.get(found.size() - 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> conditions(GenericKubernetesResource app) {
+    Map<String, Object> status = app.get("status");
+    if (status == null || status.get("conditions") == null) {
+      return List.of();
+    }
+    return (List<Map<String, Object>>) status.get("conditions");
+  }
+
+  private static Long observedGeneration(GenericKubernetesResource app) {
+    Map<String, Object> status = app.get("status");
+    Object g = status == null ? null : status.get("observedGeneration");
+    return g == null ? null : ((Number) g).longValue();
+  }
+
+  /** No field manager but the API server's defaulting (no manager) and scalers own spec.replicas. */
+  private static void assertNoOperatorOwnedReplicas(Deployment d) {
+    for (ManagedFieldsEntry e : d.getMetadata().getManagedFields()) {
+      if (e.getFieldsV1() == null || e.getSubresource() != null && e.getSubresource().equals("scale")) {
+        continue;
+      }
+      Object spec = e.getFieldsV1().getAdditionalProperties().get("f:spec");
+      if (spec instanceof Map<?, ?> m) {
+        assertThat(m.containsKey("f:replicas"))
+            .as("manager %s (%s) owns spec.replicas", e.getManager(), e.getOperation()).isFalse();
+      }
+    }
+  }
+
+  private ConfigMap adapterConfigMap() {
+    return client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP)
+        .get();
+  }
+
+  private Deployment adapterDeployment() {
+    return client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+        .withName(LocalCluster.ADAPTER_DEPLOYMENT).get();
+  }
+
+  private JsonNode adapterConfig() throws IOException {
+    return YAML.readTree(adapterConfigMap().getData().get("config.yaml"));
+  }
+
+  private String ownedCounters() {
+    Map<String, String> annotations = adapterConfigMap().getMetadata().getAnnotations();
+    String owned = annotations == null ? null : annotations.get(OWNED_ANNOTATION);
+    return owned == null ? "" : owned.trim();
+  }
+
+  private static JsonNode ruleFor(JsonNode config, String counter) {
+    for (JsonNode rule : config.path("rules")) {
+      if ((counter + "{namespace!=\"\",pod!=\"\"}").equals(rule.path("seriesQuery").asText())) {
+        return rule;
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode foreignRule(JsonNode config) {
+    for (JsonNode rule : config.path("rules")) {
+      if (LocalCluster.FOREIGN_RULE_MATCHES.equals(rule.path("name").path("matches").asText())
+          && rule.path("metricsQuery").asText().contains("container!=\"POD\"")) {
+        return rule;
+      }
+    }
+    return null;
+  }
+}
