@@ -160,6 +160,37 @@ class OperatorIT {
         .isEqualTo("demo_app_button_clicks_per_second");
   }
 
+  // ------------------------------------------------------------------------------------------------ adapter sharing
+
+  /** Several apps reconciled at once keep each other's rules; a shared counter's rule uses the oldest window. */
+  @Test
+  void concurrentAppsKeepEachOthersRulesAndASharedCounterReportsItsWindowConflict() throws Exception {
+    List<String> counters = List.of("conc_a_clicks_total", "conc_b_clicks_total", "conc_c_clicks_total",
+        "conc_d_clicks_total");
+    for (int i = 0; i < counters.size(); i++) {
+      create(appYaml("conc-" + i, "spec:\n  metric:\n    counter: " + counters.get(i) + "\n"));
+    }
+    await("one rule per counter").untilAsserted(() -> {
+      JsonNode config = adapterConfig();
+      for (String c : counters) {
+        assertThat(ruleFor(config, c)).as(c).isNotNull();
+      }
+      assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
+    });
+
+    create(appYaml("window-older", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
+    awaitReady("window-older");
+    create(appYaml("window-newer", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
+    await("newer app reports the conflict").untilAsserted(() -> {
+      var synced = conditions(apps().inNamespace(NS).withName("window-newer").get()).stream()
+          .filter(c -> "AdapterRuleSynced".equals(c.get("type"))).findFirst().orElseThrow();
+      assertThat(synced.get("status")).isEqualTo("False");
+      assertThat(synced.get("reason")).isEqualTo("RateWindowConflict");
+      assertThat((String) synced.get("message")).contains("window-older").contains("2m");
+    });
+    assertThat(ruleFor(adapterConfig(), "shared_clicks_total").path("metricsQuery").asText()).contains("[2m]");
+  }
+
   // ------------------------------------------------------------------------------------------------ b. kubectl
 
   @Test
