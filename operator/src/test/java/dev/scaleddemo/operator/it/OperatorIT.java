@@ -191,6 +191,36 @@ class OperatorIT {
     assertThat(ruleFor(adapterConfig(), "shared_clicks_total").path("metricsQuery").asText()).contains("[2m]");
   }
 
+  // ------------------------------------------------------------------------------------------------ PSS
+
+  /** The demo app's pods pass the `restricted` Pod Security Standard enforced by the real admission plugin. */
+  @Test
+  void restrictedNamespaceAdmitsTheDemoAppPods() {
+    String ns = NS + "-restricted";
+    cluster.kubectlStdin("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n  labels:\n"
+        + "    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest\n",
+        "apply", "-f", "-");
+    try {
+      GenericKubernetesResource app = Serialization.unmarshal(appYaml("restricted-app",
+          "spec:\n  metric:\n    counter: restricted_clicks_total\n"), GenericKubernetesResource.class);
+      client.resource(app).inNamespace(ns).create();
+      await("a ready pod in the restricted namespace").untilAsserted(() -> {
+        Deployment d = client.apps().deployments().inNamespace(ns).withName("restricted-app").get();
+        assertThat(d).isNotNull();
+        assertThat(d.getStatus()).isNotNull();
+        assertThat(d.getStatus().getReadyReplicas()).as(String.valueOf(d.getStatus().getConditions()))
+            .isNotNull().isGreaterThanOrEqualTo(1);
+      });
+      // nothing was refused on the way
+      assertThat(client.v1().events().inNamespace(ns).list().getItems())
+          .noneMatch(e -> "FailedCreate".equals(e.getReason()));
+    } finally {
+      apps().inNamespace(ns).delete();
+      await("restricted-app gone").until(() -> apps().inNamespace(ns).list().getItems().isEmpty());
+      client.namespaces().withName(ns).delete();
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------ b. kubectl
 
   @Test
