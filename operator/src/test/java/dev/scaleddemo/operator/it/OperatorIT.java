@@ -180,6 +180,8 @@ class OperatorIT {
 
     create(appYaml("window-older", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
     awaitReady("window-older");
+    // creationTimestamp has one-second resolution; within one second the policy falls back to namespace/name order
+    Thread.sleep(1100);
     create(appYaml("window-newer", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
     await("newer app reports the conflict").untilAsserted(() -> {
       var synced = conditions(apps().inNamespace(NS).withName("window-newer").get()).stream()
