@@ -223,14 +223,10 @@ public final class LocalCluster {
 
   /** Runs the v1.36 kubectl against this cluster; throws on a non-zero exit. */
   public String kubectl(String... args) {
-    Result r = kubectlResult(null, args);
-    if (r.code != 0) {
-      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed (exit " + r.code + "):\n"
-          + r.output());
-    }
-    return r.stdout;
+    return kubectlStdin(null, args);
   }
 
+  /** Runs kubectl with {@code stdin} (may be null) as its input; throws on a non-zero exit. */
   public String kubectlStdin(String stdin, String... args) {
     Result r = kubectlResult(stdin, args);
     if (r.code != 0) {
