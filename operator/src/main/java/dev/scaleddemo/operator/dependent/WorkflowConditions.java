@@ -11,8 +11,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import java.time.Duration;
 
 /** Workflow conditions: which optional children exist. */
-public final class Conditions {
-  private Conditions() {}
+public final class WorkflowConditions {
+  private WorkflowConditions() {}
 
   /** An Ingress only when spec.ingress is set; unset again deletes it. */
   public static class IngressRequested implements Condition<Ingress, ScaledDemoApp> {
