@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * One ScaledDemoApp -> its children, then its status. The workflow is invoked explicitly so that an invalid spec
@@ -52,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 })
 @ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Cleaner<ScaledDemoApp> {
+  private static final Logger LOG = Logger.getLogger(ScaledDemoAppReconciler.class);
   /** How soon to look again while something outside our control (a CRD, the adapter) is missing. */
   static final Duration RECHECK = Duration.ofSeconds(15);
 
@@ -88,6 +90,9 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
       app.setStatus(status);
       control = UpdateControl.patchStatus(app);
     }
+    // one line per reconcile at DEBUG: tests count reconciles in steady state with it
+    LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
+        app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
     return waitingOnOthers && problems.isEmpty() ? control.rescheduleAfter(RECHECK) : control;
   }
 

@@ -99,6 +99,33 @@ public final class LocalCluster {
     return stateDir != null;
   }
 
+  public Path root() {
+    return root;
+  }
+
+  /** A directory for this run's files (operator logs, kubeconfigs). */
+  public Path workDir() {
+    Path dir = stateDir != null ? stateDir : root.resolve("operator/target/it-work");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return dir;
+  }
+
+  /**
+   * The API server's audit log of write requests ({@code hack/cluster.sh} writes it next to its kubeconfig). A
+   * reused cluster that was not started by {@code hack/cluster.sh} has none: tests that need it fail then.
+   */
+  public Path auditLog() {
+    Path log = kubeconfig.toAbsolutePath().getParent().resolve("audit.log");
+    if (!Files.isRegularFile(log)) {
+      throw new IllegalStateException("no audit log at " + log + ": start the cluster with hack/cluster.sh");
+    }
+    return log;
+  }
+
   private static LocalCluster start() {
     long t0 = System.nanoTime();
     Path root = TestApps.root();

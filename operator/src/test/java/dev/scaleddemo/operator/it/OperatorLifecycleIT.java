@@ -1,0 +1,290 @@
+package dev.scaleddemo.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged operator as a separate process, authenticated with its generated RBAC: steady state without writes,
+ * restart while things change, and the ServiceMonitor CRD installed after the operator started. Runs in its own JVM
+ * and cluster (failsafe does not reuse forks), so no in-process operator competes with it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorLifecycleIT {
+  static final String API_VERSION = "scaleddemo.dev/v1alpha1";
+  static final String KIND = "ScaledDemoApp";
+  /** Short enough that a test window holds several periodic reconciles (production: 10 minutes). */
+  static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofSeconds(15);
+  static final String NS = "sdo-life-" + UUID.randomUUID().toString().substring(0, 8);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static OperatorProcess operator;
+
+  @BeforeAll
+  static void cluster() throws IOException {
+    cluster = LocalCluster.get();
+    client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+    await("default ServiceAccount in " + NS)
+        .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  static OperatorProcess startOperator(String name) {
+    return OperatorProcess.start(cluster, name, cluster.root().resolve("operator/target/quarkus-app"),
+        Map.of("quarkus.operator-sdk.controllers.\"scaleddemoappreconciler\".max-reconciliation-interval",
+            MAX_RECONCILIATION_INTERVAL.toString()));
+  }
+
+  // ------------------------------------------------------------------------------------------------ steady state
+
+  /**
+   * After Ready, for a window of more than two periodic reconciles (and informer events from foreign edits),
+   * the operator writes nothing: no server-side-apply fight, no status churn, no adapter roll.
+   */
+  @Test
+  @Order(1)
+  void steadyStateMakesNoWrites() throws Exception {
+    operator = startOperator("operator-a");
+    cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+    String name = "prometheus-demo-app";
+    awaitReady(name);
+    await("Deployment ready").until(() -> {
+      var d = client.apps().deployments().inNamespace(NS).withName(name).get();
+      return d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1;
+    });
+
+    // settled: the HPA controller has had its say and the status reflects it
+    await("operator quiet for 10 s").atMost(Duration.ofMinutes(2)).until(() -> {
+      List<JsonNode> writes = operatorWrites(Instant.EPOCH);
+      Instant last = writes.isEmpty() ? Instant.EPOCH
+          : Instant.parse(writes.get(writes.size() - 1).path("requestReceivedTimestamp").asText());
+      return last.isBefore(Instant.now().minusSeconds(10));
+    });
+
+    assertThat(operatorWrites(Instant.EPOCH)).as("the audit log records the operator's writes (it created the"
+        + " children): the filter below is not vacuous").extracting(e -> e.path("verb").asText()).contains("patch");
+    Instant windowStart = Instant.now();
+    int reconcilesBefore = reconcileCount(operator);
+    // foreign edits that wake the operator's informers without changing anything it owns
+    cluster.kubectl("-n", NS, "label", "service", name, "example.org/team=web");
+    cluster.kubectl("-n", NS, "annotate", "hpa", name, "example.org/reviewed=yes");
+    cluster.kubectl("-n", NS, "annotate", "sda", name, "example.org/note=hello");
+    Thread.sleep(MAX_RECONCILIATION_INTERVAL.multipliedBy(3).toMillis());
+
+    int reconciles = reconcileCount(operator) - reconcilesBefore;
+    List<JsonNode> writes = operatorWrites(windowStart);
+    assertThat(reconciles).as("reconciles in the window (periodic and from the foreign edits)")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(writes.stream().map(OperatorLifecycleIT::describe).toList())
+        .as("write requests by the operator after %d reconciles in steady state", reconciles).isEmpty();
+    System.out.printf("steady state: %d reconciles, 0 writes in %d s%n", reconciles,
+        Duration.between(windowStart, Instant.now()).toSeconds());
+  }
+
+  // ------------------------------------------------------------------------------------------------ restart
+
+  /** Stopped operator, changes in between (spec edit, child deleted, new app), restarted: it converges. */
+  @Test
+  @Order(2)
+  void restartedOperatorConvergesOnWhatChangedWhileItWasDown() throws Exception {
+    String name = "prometheus-demo-app";
+    if (operator == null || !operator.isAlive()) {
+      operator = startOperator("operator-a");
+      cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+    }
+    awaitReady(name);
+    String deploymentUid = client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid();
+    String serviceUid = client.services().inNamespace(NS).withName(name).get().getMetadata().getUid();
+
+    operator.stop();
+    cluster.kubectl("-n", NS, "patch", "sda", name, "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":7}}}");
+    cluster.kubectl("-n", NS, "delete", "service", name);
+    cluster.kubectlStdin("""
+        apiVersion: scaleddemo.dev/v1alpha1
+        kind: ScaledDemoApp
+        metadata:
+          name: while-down
+        spec:
+          metric:
+            counter: while_down_clicks_total
+        """, "-n", NS, "apply", "-f", "-");
+    long generation = apps().inNamespace(NS).withName(name).get().getMetadata().getGeneration();
+    Thread.sleep(2000);
+    assertThat(client.services().inNamespace(NS).withName(name).get()).as("nothing repairs while down").isNull();
+
+    operator = startOperator("operator-a");
+    await("HPA follows the edit made while down").until(() -> {
+      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
+      return hpa != null && hpa.getSpec().getMaxReplicas() == 7;
+    });
+    await("Service restored").until(() -> client.services().inNamespace(NS).withName(name).get() != null);
+    assertThat(client.services().inNamespace(NS).withName(name).get().getMetadata().getUid()).isNotEqualTo(serviceUid);
+    await("status observes the new generation").until(() -> observedGeneration(name) == generation);
+    awaitReady("while-down");
+    assertThat(client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid())
+        .as("the Deployment was kept, not recreated").isEqualTo(deploymentUid);
+    await("adapter rule of the app created while down").until(() -> client.configMaps()
+        .inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP).get()
+        .getData().get("config.yaml").contains("while_down_clicks_total"));
+  }
+
+  // ------------------------------------------------------------------------------------------------ optional CRD
+
+  /**
+   * The operator starts on a cluster without the ServiceMonitor CRD: everything else is reconciled and a condition
+   * says why monitoring is off. The CRD installed later: the ServiceMonitors appear, the condition turns True.
+   */
+  @Test
+  @Order(3)
+  void serviceMonitorCrdInstalledAfterTheOperatorStarted() throws Exception {
+    if (operator != null) {
+      operator.stop();
+    }
+    Path smCrd = cluster.kubectlBinary().getParent().getParent().resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
+    cluster.kubectl("delete", "crd", LocalCluster.SERVICE_MONITOR_CRD, "--wait=true");
+    try {
+      operator = startOperator("operator-b");
+      String name = "no-monitoring-yet";
+      cluster.kubectlStdin("""
+          apiVersion: scaleddemo.dev/v1alpha1
+          kind: ScaledDemoApp
+          metadata:
+            name: no-monitoring-yet
+          spec:
+            metric:
+              counter: late_crd_clicks_total
+          """, "-n", NS, "apply", "-f", "-");
+      await("monitoring reported off").until(() -> {
+        Map<String, Object> c = condition(name, "MonitoringAvailable");
+        return c != null && "False".equals(c.get("status")) && "ServiceMonitorCRDMissing".equals(c.get("reason"));
+      });
+      await("HPA reconciled without monitoring").until(() ->
+          client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get() != null);
+      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).isNotNull();
+      assertThat(operator.isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
+
+      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
+      cluster.kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + LocalCluster.SERVICE_MONITOR_CRD);
+      MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> sms =
+          client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
+      await("ServiceMonitor appears once the CRD is there").atMost(Duration.ofSeconds(90))
+          .until(() -> sms.inNamespace(NS).withName(name).get() != null);
+      await("monitoring reported on").until(() -> {
+        Map<String, Object> c = condition(name, "MonitoringAvailable");
+        return c != null && "True".equals(c.get("status"));
+      });
+      // the apps from the earlier tests lost theirs with the CRD; they get them back too
+      await("earlier app's ServiceMonitor restored").atMost(Duration.ofSeconds(90))
+          .until(() -> sms.inNamespace(NS).withName("prometheus-demo-app").get() != null);
+    } finally {
+      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> apps() {
+    return client.genericKubernetesResources(API_VERSION, KIND);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> condition(String name, String type) {
+    GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
+    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return null;
+    }
+    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
+    return conditions == null ? null
+        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(null);
+  }
+
+  static long observedGeneration(String name) {
+    GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
+    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return -1;
+    }
+    return status.get("observedGeneration") instanceof Number n ? n.longValue() : -1;
+  }
+
+  static void awaitReady(String name) {
+    await(name + " Ready").until(() -> {
+      Map<String, Object> ready = condition(name, "Ready");
+      return ready != null && "True".equals(ready.get("status"));
+    });
+  }
+
+  /** Write requests of the operator's ServiceAccount received at or after {@code since}, oldest first. */
+  static List<JsonNode> operatorWrites(Instant since) throws IOException {
+    List<JsonNode> writes = new ArrayList<>();
+    for (String line : Files.readAllLines(cluster.auditLog())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode event = JSON.readTree(line);
+      if (!OperatorProcess.USER.equals(event.path("user").path("username").asText())
+          || !"ResponseComplete".equals(event.path("stage").asText())
+          // lease renewals are leader election's heartbeat, not reconciliation
+          || "leases".equals(event.path("objectRef").path("resource").asText())) {
+        continue;
+      }
+      if (!Instant.parse(event.path("requestReceivedTimestamp").asText()).isBefore(since)) {
+        writes.add(event);
+      }
+    }
+    return writes;
+  }
+
+  static String describe(JsonNode event) {
+    JsonNode ref = event.path("objectRef");
+    return event.path("verb").asText() + " " + ref.path("resource").asText()
+        + (ref.has("subresource") ? "/" + ref.path("subresource").asText() : "") + " "
+        + ref.path("namespace").asText() + "/" + ref.path("name").asText() + " at "
+        + event.path("requestReceivedTimestamp").asText();
+  }
+
+  static int reconcileCount(OperatorProcess op) {
+    return (int) op.log().lines().filter(l -> l.contains("Reconciled " + NS + "/")).count();
+  }
+
+  static ConditionFactory await(String what) {
+    return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500));
+  }
+}

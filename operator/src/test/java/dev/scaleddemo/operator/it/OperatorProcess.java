@@ -1,0 +1,206 @@
+package dev.scaleddemo.operator.it;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator ({@code quarkus-app/quarkus-run.jar}) as a separate process, the way a cluster runs it:
+ * authenticated as the {@code scaled-demo-operator} ServiceAccount with exactly the RBAC that the build generated
+ * ({@code target/kubernetes/kubernetes.yml}), so these tests also prove that RBAC is enough. Tests that stop,
+ * restart, kill or replace the operator use this instead of the in-process one.
+ */
+public final class OperatorProcess implements AutoCloseable {
+  public static final String NAMESPACE = "scaled-demo-system";
+  public static final String SERVICE_ACCOUNT = "scaled-demo-operator";
+  /** The user name that the API server's audit log records for the operator's requests. */
+  public static final String USER = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
+  private static final Set<String> RBAC_KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding",
+      "Role", "RoleBinding");
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private OperatorProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code appDir/quarkus-run.jar} against {@code cluster} and waits until Quarkus reports it started.
+   *
+   * @param properties extra {@code -D} properties (e.g. a short max reconciliation interval)
+   */
+  public static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Map<String, String> properties) {
+    Path jar = appDir.resolve("quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " missing: run the package phase first");
+    }
+    try {
+      Path kubeconfig = serviceAccountKubeconfig(cluster);
+      Path logDir = cluster.workDir().resolve("operator-logs");
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(name + "-" + System.currentTimeMillis() + ".log");
+      List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+      Map<String, String> props = new LinkedHashMap<>();
+      props.put("quarkus.http.port", "0");
+      props.put("quarkus.log.category.\"dev.scaleddemo\".level", "DEBUG");
+      props.putAll(properties);
+      props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+      cmd.add("-jar");
+      cmd.add(jar.toString());
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      pb.environment().put("HOSTNAME", name); // the leader-election identity
+      OperatorProcess op = new OperatorProcess(name, pb.start(), log);
+      op.awaitStarted(Duration.ofSeconds(90));
+      return op;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the operator " + name, e);
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void awaitStarted(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String out = log();
+      if (out.contains(" started in ")) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("operator " + name + " exited with " + process.exitValue() + ":\n" + out);
+      }
+      sleep(200);
+    }
+    stop();
+    throw new IllegalStateException("operator " + name + " did not start within " + timeout + ":\n" + log());
+  }
+
+  /** Everything the process logged so far. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public Path logFile() {
+    return log;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM, then wait for a graceful exit (as a rolling update or {@code kubectl delete pod} does). */
+  public void stop() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, the leader lease is not released (a crashed node or OOM kill). */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Installs the generated ServiceAccount and RBAC and returns a kubeconfig with a token of that ServiceAccount.
+   */
+  static synchronized Path serviceAccountKubeconfig(LocalCluster cluster) throws IOException {
+    Path generated = cluster.root().resolve("operator/target/kubernetes/kubernetes.yml");
+    if (!Files.isRegularFile(generated)) {
+      throw new IllegalStateException(generated + " missing: run the package phase first");
+    }
+    cluster.kubectlStdin(LocalCluster.namespaceYaml(NAMESPACE), "apply", "-f", "-");
+    Object parsed = Serialization.unmarshal(Files.readString(generated));
+    List<HasMetadata> items = parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list
+        ? list.getItems() : parsed instanceof List<?> l ? l.stream().map(HasMetadata.class::cast).toList()
+        : List.of((HasMetadata) parsed);
+    StringBuilder rbac = new StringBuilder();
+    for (HasMetadata item : items) {
+      if (RBAC_KINDS.contains(item.getKind())) {
+        rbac.append("---\n").append(Serialization.asYaml(item).replaceFirst("^---\n", ""));
+      }
+    }
+    cluster.kubectlStdin(rbac.toString(), "apply", "--server-side", "--force-conflicts", "-f", "-");
+    String token = cluster.kubectl("-n", NAMESPACE, "create", "token", SERVICE_ACCOUNT, "--duration=2h").strip();
+    String ca = cluster.kubectl("config", "view", "--raw", "--minify",
+        "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}").strip();
+    String kubeconfig = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: operator
+          context:
+            cluster: local
+            user: %s
+            namespace: %s
+        current-context: operator
+        """.formatted(cluster.serverUrl(), ca, SERVICE_ACCOUNT, token, SERVICE_ACCOUNT, NAMESPACE);
+    Path file = cluster.workDir().resolve("operator-kubeconfig");
+    Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
