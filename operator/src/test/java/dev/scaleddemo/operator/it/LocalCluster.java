@@ -181,9 +181,14 @@ public final class LocalCluster {
   }
 
   private static Path buildBinaries(Path root) {
-    Result r = run(root, Map.of(), Duration.ofMinutes(30), "bash", "hack/build-k8s.sh");
+    return build(root, "hack/build-k8s.sh", Duration.ofMinutes(30));
+  }
+
+  /** Runs a {@code hack/build-*.sh} script (cached builds) and returns the directory it prints last. */
+  public static Path build(Path root, String script, Duration timeout) {
+    Result r = run(root, Map.of(), timeout, "bash", script);
     if (r.code != 0) {
-      throw new IllegalStateException("hack/build-k8s.sh failed (exit " + r.code + "):\n" + r.output());
+      throw new IllegalStateException(script + " failed (exit " + r.code + "):\n" + r.output());
     }
     String[] lines = r.stdout.strip().split("\n");
     return Path.of(lines[lines.length - 1].strip());

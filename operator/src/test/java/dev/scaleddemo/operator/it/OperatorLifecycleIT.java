@@ -3,7 +3,6 @@ package dev.scaleddemo.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.Config;
@@ -16,11 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,15 +33,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorLifecycleIT {
-  static final String API_VERSION = "scaleddemo.dev/v1alpha1";
-  static final String KIND = "ScaledDemoApp";
   /** Short enough that a test window holds several periodic reconciles (production: 10 minutes). */
   static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofSeconds(15);
   static final String NS = "sdo-life-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   static LocalCluster cluster;
   static KubernetesClient client;
+  static Apps apps;
   static OperatorProcess operator;
 
   @BeforeAll
@@ -52,6 +47,7 @@ class OperatorLifecycleIT {
     cluster = LocalCluster.get();
     client = new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    apps = new Apps(client, NS);
     cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
     await("default ServiceAccount in " + NS)
         .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
@@ -68,9 +64,9 @@ class OperatorLifecycleIT {
   }
 
   static OperatorProcess startOperator(String name) {
-    return OperatorProcess.start(cluster, name, cluster.root().resolve("operator/target/quarkus-app"),
-        Map.of("quarkus.operator-sdk.controllers.\"scaleddemoappreconciler\".max-reconciliation-interval",
-            MAX_RECONCILIATION_INTERVAL.toString()));
+    return OperatorProcess.start(cluster, name, Map.of(
+        "quarkus.operator-sdk.controllers.\"scaleddemoappreconciler\".max-reconciliation-interval",
+        MAX_RECONCILIATION_INTERVAL.toString()));
   }
 
   // ------------------------------------------------------------------------------------------------ steady state
@@ -85,19 +81,15 @@ class OperatorLifecycleIT {
     operator = startOperator("operator-a");
     cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
     String name = "prometheus-demo-app";
-    awaitReady(name);
+    apps.awaitReady(name);
     await("Deployment ready").until(() -> {
       var d = client.apps().deployments().inNamespace(NS).withName(name).get();
       return d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1;
     });
 
     // settled: the HPA controller has had its say and the status reflects it
-    await("operator quiet for 10 s").atMost(Duration.ofMinutes(2)).until(() -> {
-      List<JsonNode> writes = operatorWrites(Instant.EPOCH);
-      Instant last = writes.isEmpty() ? Instant.EPOCH
-          : Instant.parse(writes.get(writes.size() - 1).path("requestReceivedTimestamp").asText());
-      return last.isBefore(Instant.now().minusSeconds(10));
-    });
+    await("operator quiet for 10 s").atMost(Duration.ofMinutes(2)).until(() ->
+        AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(10)));
 
     assertThat(operatorWrites(Instant.EPOCH)).as("the audit log records the operator's writes (it created the"
         + " children): the filter below is not vacuous").extracting(e -> e.path("verb").asText()).contains("patch");
@@ -113,7 +105,7 @@ class OperatorLifecycleIT {
     List<JsonNode> writes = operatorWrites(windowStart);
     assertThat(reconciles).as("reconciles in the window (periodic and from the foreign edits)")
         .isGreaterThanOrEqualTo(3);
-    assertThat(writes.stream().map(OperatorLifecycleIT::describe).toList())
+    assertThat(writes.stream().map(AuditLog::describe).toList())
         .as("write requests by the operator after %d reconciles in steady state", reconciles).isEmpty();
     System.out.printf("steady state: %d reconciles, 0 writes in %d s%n", reconciles,
         Duration.between(windowStart, Instant.now()).toSeconds());
@@ -130,7 +122,7 @@ class OperatorLifecycleIT {
       operator = startOperator("operator-a");
       cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
     }
-    awaitReady(name);
+    apps.awaitReady(name);
     String deploymentUid = client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid();
     String serviceUid = client.services().inNamespace(NS).withName(name).get().getMetadata().getUid();
 
@@ -146,7 +138,7 @@ class OperatorLifecycleIT {
           metric:
             counter: while_down_clicks_total
         """, "-n", NS, "apply", "-f", "-");
-    long generation = apps().inNamespace(NS).withName(name).get().getMetadata().getGeneration();
+    long generation = apps.generation(name);
     Thread.sleep(2000);
     assertThat(client.services().inNamespace(NS).withName(name).get()).as("nothing repairs while down").isNull();
 
@@ -157,8 +149,8 @@ class OperatorLifecycleIT {
     });
     await("Service restored").until(() -> client.services().inNamespace(NS).withName(name).get() != null);
     assertThat(client.services().inNamespace(NS).withName(name).get().getMetadata().getUid()).isNotEqualTo(serviceUid);
-    await("status observes the new generation").until(() -> observedGeneration(name) == generation);
-    awaitReady("while-down");
+    await("status observes the new generation").until(() -> apps.observedGeneration(name) == generation);
+    apps.awaitReady("while-down");
     assertThat(client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid())
         .as("the Deployment was kept, not recreated").isEqualTo(deploymentUid);
     await("adapter rule of the app created while down").until(() -> client.configMaps()
@@ -193,7 +185,7 @@ class OperatorLifecycleIT {
               counter: late_crd_clicks_total
           """, "-n", NS, "apply", "-f", "-");
       await("monitoring reported off").until(() -> {
-        Map<String, Object> c = condition(name, "MonitoringAvailable");
+        Map<String, Object> c = apps.condition(name, "MonitoringAvailable");
         return c != null && "False".equals(c.get("status")) && "ServiceMonitorCRDMissing".equals(c.get("reason"));
       });
       await("HPA reconciled without monitoring").until(() ->
@@ -202,13 +194,16 @@ class OperatorLifecycleIT {
       assertThat(operator.isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
 
       cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
-      cluster.kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + LocalCluster.SERVICE_MONITOR_CRD);
+      // (kubectl wait fails outright while the new CRD has no status yet)
+      await("ServiceMonitor CRD established").until(() -> cluster.kubectl("get", "crd",
+          LocalCluster.SERVICE_MONITOR_CRD, "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}")
+          .strip().equals("True"));
       MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> sms =
           client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
       await("ServiceMonitor appears once the CRD is there").atMost(Duration.ofSeconds(90))
           .until(() -> sms.inNamespace(NS).withName(name).get() != null);
       await("monitoring reported on").until(() -> {
-        Map<String, Object> c = condition(name, "MonitoringAvailable");
+        Map<String, Object> c = apps.condition(name, "MonitoringAvailable");
         return c != null && "True".equals(c.get("status"));
       });
       // the apps from the earlier tests lost theirs with the CRD; they get them back too
@@ -221,63 +216,8 @@ class OperatorLifecycleIT {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> apps() {
-    return client.genericKubernetesResources(API_VERSION, KIND);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> condition(String name, String type) {
-    GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
-    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
-      return null;
-    }
-    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
-    return conditions == null ? null
-        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(null);
-  }
-
-  static long observedGeneration(String name) {
-    GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
-    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
-      return -1;
-    }
-    return status.get("observedGeneration") instanceof Number n ? n.longValue() : -1;
-  }
-
-  static void awaitReady(String name) {
-    await(name + " Ready").until(() -> {
-      Map<String, Object> ready = condition(name, "Ready");
-      return ready != null && "True".equals(ready.get("status"));
-    });
-  }
-
-  /** Write requests of the operator's ServiceAccount received at or after {@code since}, oldest first. */
   static List<JsonNode> operatorWrites(Instant since) throws IOException {
-    List<JsonNode> writes = new ArrayList<>();
-    for (String line : Files.readAllLines(cluster.auditLog())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode event = JSON.readTree(line);
-      if (!OperatorProcess.USER.equals(event.path("user").path("username").asText())
-          || !"ResponseComplete".equals(event.path("stage").asText())
-          // lease renewals are leader election's heartbeat, not reconciliation
-          || "leases".equals(event.path("objectRef").path("resource").asText())) {
-        continue;
-      }
-      if (!Instant.parse(event.path("requestReceivedTimestamp").asText()).isBefore(since)) {
-        writes.add(event);
-      }
-    }
-    return writes;
-  }
-
-  static String describe(JsonNode event) {
-    JsonNode ref = event.path("objectRef");
-    return event.path("verb").asText() + " " + ref.path("resource").asText()
-        + (ref.has("subresource") ? "/" + ref.path("subresource").asText() : "") + " "
-        + ref.path("namespace").asText() + "/" + ref.path("name").asText() + " at "
-        + event.path("requestReceivedTimestamp").asText();
+    return AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, since);
   }
 
   static int reconcileCount(OperatorProcess op) {
@@ -285,6 +225,6 @@ class OperatorLifecycleIT {
   }
 
   static ConditionFactory await(String what) {
-    return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500));
+    return Apps.await(what);
   }
 }

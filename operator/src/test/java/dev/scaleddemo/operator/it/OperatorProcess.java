@@ -43,13 +43,20 @@ public final class OperatorProcess implements AutoCloseable {
    *
    * @param properties extra {@code -D} properties (e.g. a short max reconciliation interval)
    */
-  public static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Map<String, String> properties) {
+  public static OperatorProcess start(LocalCluster cluster, String name, Map<String, String> properties) {
+    return start(cluster, name, cluster.root().resolve("operator/target/quarkus-app"),
+        cluster.root().resolve("operator/target/kubernetes/kubernetes.yml"), properties);
+  }
+
+  /** Same, for another build of the operator (e.g. the previous release) with that build's RBAC. */
+  public static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Path kubernetesYml,
+      Map<String, String> properties) {
     Path jar = appDir.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " missing: run the package phase first");
     }
     try {
-      Path kubeconfig = serviceAccountKubeconfig(cluster);
+      Path kubeconfig = serviceAccountKubeconfig(cluster, kubernetesYml);
       Path logDir = cluster.workDir().resolve("operator-logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + "-" + System.currentTimeMillis() + ".log");
@@ -150,8 +157,7 @@ public final class OperatorProcess implements AutoCloseable {
   /**
    * Installs the generated ServiceAccount and RBAC and returns a kubeconfig with a token of that ServiceAccount.
    */
-  static synchronized Path serviceAccountKubeconfig(LocalCluster cluster) throws IOException {
-    Path generated = cluster.root().resolve("operator/target/kubernetes/kubernetes.yml");
+  static synchronized Path serviceAccountKubeconfig(LocalCluster cluster, Path generated) throws IOException {
     if (!Files.isRegularFile(generated)) {
       throw new IllegalStateException(generated + " missing: run the package phase first");
     }
@@ -190,7 +196,7 @@ public final class OperatorProcess implements AutoCloseable {
             namespace: %s
         current-context: operator
         """.formatted(cluster.serverUrl(), ca, SERVICE_ACCOUNT, token, SERVICE_ACCOUNT, NAMESPACE);
-    Path file = cluster.workDir().resolve("operator-kubeconfig");
+    Path file = cluster.workDir().resolve("operator-kubeconfig-" + Integer.toHexString(generated.hashCode()));
     Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
     return file;
   }

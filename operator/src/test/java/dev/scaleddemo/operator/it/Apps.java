@@ -1,0 +1,76 @@
+package dev.scaleddemo.operator.it;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+/** ScaledDemoApps of one namespace as the API server stores them: conditions, observedGeneration, waits. */
+final class Apps {
+  static final String API_VERSION = "scaleddemo.dev/v1alpha1";
+  static final String KIND = "ScaledDemoApp";
+
+  private final KubernetesClient client;
+  private final String namespace;
+
+  Apps(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  Resource<GenericKubernetesResource> app(String name) {
+    return all().inNamespace(namespace).withName(name);
+  }
+
+  MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all() {
+    return client.genericKubernetesResources(API_VERSION, KIND);
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> condition(String name, String type) {
+    GenericKubernetesResource app = app(name).get();
+    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return null;
+    }
+    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
+    return conditions == null ? null
+        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(null);
+  }
+
+  long observedGeneration(String name) {
+    GenericKubernetesResource app = app(name).get();
+    if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+      return -1;
+    }
+    return status.get("observedGeneration") instanceof Number n ? n.longValue() : -1;
+  }
+
+  long generation(String name) {
+    return app(name).get().getMetadata().getGeneration();
+  }
+
+  void awaitReady(String name) {
+    await(name + " Ready").until(() -> {
+      Map<String, Object> ready = condition(name, "Ready");
+      return ready != null && "True".equals(ready.get("status"));
+    });
+  }
+
+  /** Ready and the status describes the current spec. */
+  void awaitConverged(String name) {
+    await(name + " Ready at its current generation").until(() -> {
+      Map<String, Object> ready = condition(name, "Ready");
+      return ready != null && "True".equals(ready.get("status")) && observedGeneration(name) == generation(name);
+    });
+  }
+
+  static ConditionFactory await(String what) {
+    return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500));
+  }
+}

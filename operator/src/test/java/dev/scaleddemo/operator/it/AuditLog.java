@@ -1,0 +1,52 @@
+package dev.scaleddemo.operator.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The API server's audit log of write requests (see hack/cluster.sh), read from a test. */
+final class AuditLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AuditLog() {}
+
+  /** Completed write requests of {@code user} received at or after {@code since}, oldest first. */
+  static List<JsonNode> writes(Path auditLog, String user, Instant since) throws IOException {
+    List<JsonNode> writes = new ArrayList<>();
+    for (String line : Files.readAllLines(auditLog)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode event = JSON.readTree(line);
+      if (!user.equals(event.path("user").path("username").asText())
+          || !"ResponseComplete".equals(event.path("stage").asText())
+          // lease renewals are leader election's heartbeat, not reconciliation
+          || "leases".equals(event.path("objectRef").path("resource").asText())) {
+        continue;
+      }
+      if (!Instant.parse(event.path("requestReceivedTimestamp").asText()).isBefore(since)) {
+        writes.add(event);
+      }
+    }
+    return writes;
+  }
+
+  static Instant lastWrite(Path auditLog, String user) throws IOException {
+    List<JsonNode> all = writes(auditLog, user, Instant.EPOCH);
+    return all.isEmpty() ? Instant.EPOCH
+        : Instant.parse(all.get(all.size() - 1).path("requestReceivedTimestamp").asText());
+  }
+
+  static String describe(JsonNode event) {
+    JsonNode ref = event.path("objectRef");
+    return event.path("verb").asText() + " " + ref.path("resource").asText()
+        + (ref.has("subresource") ? "/" + ref.path("subresource").asText() : "") + " "
+        + ref.path("namespace").asText() + "/" + ref.path("name").asText() + " at "
+        + event.path("requestReceivedTimestamp").asText();
+  }
+}

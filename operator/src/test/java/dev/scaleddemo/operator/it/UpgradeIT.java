@@ -1,0 +1,213 @@
+package dev.scaleddemo.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upgrade from the previous release (the commit in {@code hack/previous-release}, built by
+ * {@code hack/build-previous-release.sh}) to this tree, on the real control plane, with live apps whose replicas the
+ * "HPA" chose: nothing is deleted or recreated, no rollout unless the pod template really changed, replicas stay,
+ * adapter rules never disappear, and the status converges.
+ */
+class UpgradeIT {
+  static final String NS = "sdo-upgrade-" + UUID.randomUUID().toString().substring(0, 8);
+  static final String CRD_FILE = LocalCluster.CRD_NAME + "-v1.yml";
+  /** App name -> replicas that the HPA is supposed to have chosen. */
+  static final Map<String, Integer> APPS = Map.of("prometheus-demo-app", 3, "upgrade-a", 2, "upgrade-b", 1);
+  static final Map<String, String> COUNTERS = Map.of("prometheus-demo-app", "demo_app_button_clicks_total",
+      "upgrade-a", "upgrade_a_clicks_total", "upgrade-b", "upgrade_b_clicks_total");
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static Apps apps;
+  static Path previous;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    cluster = LocalCluster.get();
+    previous = LocalCluster.build(cluster.root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
+    client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    apps = new Apps(client, NS);
+    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  void upgradeFromThePreviousReleaseKeepsRunningAppsIntact() throws Exception {
+    String commit = Files.readString(previous.resolve("commit")).strip();
+    // --- the previous release, as it was installed: its CRD, its RBAC, its operator
+    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(CRD_FILE).toString());
+    OperatorProcess old = OperatorProcess.start(cluster, "previous-" + commit.substring(0, 7),
+        previous.resolve("quarkus-app"), previous.resolve("kubernetes.yml"), Map.of());
+    AtomicBoolean watching = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<String> ruleGaps = new ConcurrentLinkedQueue<>();
+    Thread ruleWatcher = null;
+    OperatorProcess current = null;
+    try {
+      cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+      for (String name : List.of("upgrade-a", "upgrade-b")) {
+        cluster.kubectlStdin("""
+            apiVersion: scaleddemo.dev/v1alpha1
+            kind: ScaledDemoApp
+            metadata:
+              name: %s
+            spec:
+              metric:
+                counter: %s
+              scaling:
+                maxReplicas: 5
+            """.formatted(name, COUNTERS.get(name)), "-n", NS, "apply", "-f", "-");
+      }
+      APPS.keySet().forEach(apps::awaitConverged);
+      // what the HPA would do with load: scale through the scale subresource
+      APPS.forEach((name, replicas) -> cluster.kubectl("-n", NS, "scale", "deployment", name,
+          "--replicas=" + replicas));
+      APPS.forEach((name, replicas) -> Apps.await(name + " at " + replicas + " ready replicas").until(() -> {
+        Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
+        return d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas());
+      }));
+
+      Map<String, String> uidsBefore = childUids();
+      Map<String, Long> deploymentGenerations = deploymentGenerations();
+      Set<String> replicaSetsBefore = replicaSets();
+      String adapterHashBefore = adapterConfigHash();
+      APPS.keySet().forEach(name -> assertThat(uidsBefore).containsKeys("Deployment/" + name, "Service/" + name,
+          "HorizontalPodAutoscaler/" + name, "ServiceMonitor/" + name));
+
+      // --- the upgrade: stop the old operator, install the new CRD and RBAC, start the new operator
+      ruleWatcher = new Thread(() -> {
+        while (watching.get()) {
+          String config = client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+              .withName(LocalCluster.ADAPTER_CONFIG_MAP).get().getData().get("config.yaml");
+          COUNTERS.values().stream().filter(c -> !config.contains(c))
+              .forEach(c -> ruleGaps.add(c + " missing at " + Instant.now()));
+          OperatorProcess.sleep(200);
+        }
+      }, "adapter-rule-watcher");
+      ruleWatcher.start();
+      old.stop();
+      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
+          cluster.root().resolve("operator/target/kubernetes/" + CRD_FILE).toString());
+      Instant upgradedAt = Instant.now();
+      current = OperatorProcess.start(cluster, "current", Map.of());
+
+      OperatorProcess op = current;
+      for (String name : APPS.keySet()) {
+        Apps.await("the new operator reconciled " + name)
+            .until(() -> op.log().contains("Reconciled " + NS + "/" + name + " "));
+        apps.awaitConverged(name);
+      }
+      // a spec change after the upgrade is reconciled by the new operator and observed in the status
+      cluster.kubectl("-n", NS, "patch", "sda", "upgrade-b", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
+      Apps.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
+          .inNamespace(NS).withName("upgrade-b").get().getSpec().getMaxReplicas() == 4);
+      apps.awaitConverged("upgrade-b");
+      assertThat(apps.observedGeneration("upgrade-b")).isEqualTo(2);
+      Apps.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
+          AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(5)));
+
+      // --- nothing running was disturbed
+      assertThat(childUids()).as("no child deleted or recreated").isEqualTo(uidsBefore);
+      APPS.forEach((name, replicas) -> assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()
+          .getSpec().getReplicas()).as("replicas of %s as the HPA set them", name).isEqualTo(replicas));
+      boolean templateChanged = !golden(previous.resolve("golden"), "deployment.yaml")
+          .equals(golden(cluster.root().resolve("operator/src/test/resources/golden"), "deployment.yaml"));
+      if (templateChanged) {
+        // the release changed the pod template on purpose: exactly one rollout per app
+        assertThat(replicaSets()).hasSize(replicaSetsBefore.size() + APPS.size());
+      } else {
+        assertThat(deploymentGenerations()).as("no Deployment spec change").isEqualTo(deploymentGenerations);
+        assertThat(replicaSets()).as("no rollout").isEqualTo(replicaSetsBefore);
+      }
+      boolean rulesChanged = !golden(previous.resolve("golden"), "adapter-rule.yaml")
+          .equals(golden(cluster.root().resolve("operator/src/test/resources/golden"), "adapter-rule.yaml"));
+      if (!rulesChanged) {
+        assertThat(adapterConfigHash()).as("the adapter was not rolled: its rules did not change")
+            .isEqualTo(adapterHashBefore);
+      }
+      watching.set(false);
+      ruleWatcher.join(5000);
+      assertThat(ruleGaps).as("adapter rules present throughout the upgrade").isEmpty();
+      System.out.printf("upgrade %s -> current: %d children kept, replicas kept, converged %d s after the switch%n",
+          commit.substring(0, 7), uidsBefore.size(), Duration.between(upgradedAt, Instant.now()).toSeconds());
+    } finally {
+      watching.set(false);
+      old.stop();
+      if (current != null) {
+        current.stop();
+      }
+    }
+  }
+
+  /** kind/name -> uid of every child of the test's apps. */
+  private static Map<String, String> childUids() {
+    Map<String, String> uids = new TreeMap<>();
+    Function<List<? extends HasMetadata>, Void> add = list -> {
+      list.stream().filter(o -> !o.getMetadata().getOwnerReferences().isEmpty()
+              && "ScaledDemoApp".equals(o.getMetadata().getOwnerReferences().get(0).getKind()))
+          .forEach(o -> uids.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getUid()));
+      return null;
+    };
+    add.apply(client.apps().deployments().inNamespace(NS).list().getItems());
+    add.apply(client.services().inNamespace(NS).list().getItems());
+    add.apply(client.network().v1().ingresses().inNamespace(NS).list().getItems());
+    add.apply(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list().getItems());
+    add.apply(client.configMaps().inNamespace(NS).list().getItems());
+    add.apply(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(NS).list()
+        .getItems());
+    return uids;
+  }
+
+  private static Map<String, Long> deploymentGenerations() {
+    Map<String, Long> generations = new TreeMap<>();
+    client.apps().deployments().inNamespace(NS).list().getItems()
+        .forEach(d -> generations.put(d.getMetadata().getName(), d.getMetadata().getGeneration()));
+    return generations;
+  }
+
+  private static Set<String> replicaSets() {
+    Set<String> names = new TreeSet<>();
+    client.apps().replicaSets().inNamespace(NS).list().getItems().forEach(rs -> names.add(rs.getMetadata().getName()));
+    return names;
+  }
+
+  private static String adapterConfigHash() {
+    var annotations = client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+        .withName(LocalCluster.ADAPTER_DEPLOYMENT).get().getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get("scaleddemo.dev/adapter-config-hash");
+  }
+
+  /** A golden file of the tutorial sample: what that build renders for it. */
+  private static String golden(Path goldenDir, String file) throws IOException {
+    return Files.readString(goldenDir.resolve("prometheus-demo-app").resolve(file));
+  }
+}
