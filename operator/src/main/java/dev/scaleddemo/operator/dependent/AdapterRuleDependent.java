@@ -88,7 +88,7 @@ public class AdapterRuleDependent
     if (live.stream().noneMatch(a -> sameApp(a, app))) {
       live.add(app); // the cache may lag behind a just-created app
     }
-    AdapterRuleState state = sync(ctx.getClient(), live, app);
+    AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), live, app);
     ctx.managedWorkflowAndDependentResourceContext().put(STATE_KEY, state);
     return ReconcileResult.noOperation(null);
   }
@@ -98,15 +98,33 @@ public class AdapterRuleDependent
     List<ScaledDemoApp> others = ctx.getPrimaryCache().list()
         .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
         .collect(Collectors.toList());
-    AdapterRuleState state = sync(ctx.getClient(), others, null);
+    AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), others, null);
     if (!state.synced() && AdapterRuleState.ERROR.equals(state.reason())) {
       // Keep the finalizer: the rule must not outlive the app. JOSDK retries the cleanup.
       throw new IllegalStateException("could not remove the adapter rule: " + state.message());
     }
   }
 
-  /** Converges the shared config to the rules {@code apps} need, and reports for {@code forApp} (may be null). */
-  AdapterRuleState sync(KubernetesClient client, List<ScaledDemoApp> apps, ScaledDemoApp forApp) {
+  /**
+   * The adapter ConfigMap as our informer last saw it. Reconciles read it from there instead of the API server; a
+   * stale copy costs at most one conflict (409) and a fresh read, never a lost rule.
+   */
+  private Optional<ConfigMap> cachedConfigMap(Context<ScaledDemoApp> ctx) {
+    if (!adapter.configured()) {
+      return Optional.empty();
+    }
+    var source = ctx.eventSourceRetriever().getEventSourceFor(ConfigMap.class, EVENT_SOURCE);
+    return source instanceof InformerEventSource<ConfigMap, ?> informer
+        ? informer.get(new ResourceID(adapter.configMapName(), adapter.namespace()))
+        : Optional.empty();
+  }
+
+  /**
+   * Converges the shared config to the rules {@code apps} need, and reports for {@code forApp} (may be null).
+   * {@code cached} is the informer's copy of the ConfigMap, tried first (empty: read it from the API server).
+   */
+  AdapterRuleState sync(KubernetesClient client, Optional<ConfigMap> cached, List<ScaledDemoApp> apps,
+      ScaledDemoApp forApp) {
     if (!adapter.configured()) {
       return AdapterRuleState.failed(AdapterRuleState.NOT_CONFIGURED, "The operator is not configured with"
           + " prometheus-adapter's ConfigMap (scaleddemo.adapter.namespace / config-map): no metric is served.");
@@ -114,7 +132,7 @@ public class AdapterRuleDependent
     Map<String, AdapterRules.Claim> claims = AdapterRules.claims(apps);
     String config;
     try {
-      config = writeConfig(client, claims);
+      config = writeConfig(client, cached, claims);
     } catch (AdapterRules.InvalidConfigException e) {
       return AdapterRuleState.failed(AdapterRuleState.CONFIG_INVALID, "ConfigMap " + adapter.namespace() + "/"
           + adapter.configMapName() + " was left untouched: " + e.getMessage());
@@ -150,11 +168,12 @@ public class AdapterRuleDependent
   }
 
   /** Merges and writes the config; returns the config now in place, or null when the ConfigMap is missing. */
-  private String writeConfig(KubernetesClient client, Map<String, AdapterRules.Claim> claims)
-      throws AdapterRules.InvalidConfigException {
+  private String writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
+      Map<String, AdapterRules.Claim> claims) throws AdapterRules.InvalidConfigException {
     var resource = client.configMaps().inNamespace(adapter.namespace()).withName(adapter.configMapName());
     for (int attempt = 1; ; attempt++) {
-      ConfigMap cm = resource.get();
+      // the cache first; after a conflict (or without a cached copy) the API server
+      ConfigMap cm = attempt == 1 && cached.isPresent() ? cached.get() : resource.get();
       if (cm == null) {
         return null;
       }
