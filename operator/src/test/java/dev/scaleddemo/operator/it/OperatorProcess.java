@@ -71,7 +71,8 @@ public final class OperatorProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      pb.environment().put("HOSTNAME", name); // the leader-election identity
+      pb.environment().put("HOSTNAME", name); // the leader-election identity, the pod name in a cluster
+      pb.environment().put("KUBERNETES_NAMESPACE", NAMESPACE); // as the Deployment's downward API sets it
       OperatorProcess op = new OperatorProcess(name, pb.start(), log);
       op.awaitStarted(Duration.ofSeconds(90));
       return op;

@@ -1,0 +1,117 @@
+package dev.scaleddemo.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas of the packaged operator with leader election (as deploy/install.yaml runs them): only the leader
+ * reconciles; killed without a goodbye (SIGKILL, the lease is not released), the other replica takes over within
+ * the lease duration and reconciles a change made in between.
+ */
+class LeaderElectionIT {
+  static final String NS = "sdo-leader-" + UUID.randomUUID().toString().substring(0, 8);
+  static final String LEASE = "scaled-demo-operator-lease";
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static Apps apps;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    cluster = LocalCluster.get();
+    client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    apps = new Apps(client, NS);
+    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  void theStandbyTakesOverWithinTheLeaseDurationWhenTheLeaderIsKilled() throws Exception {
+    OperatorProcess first = OperatorProcess.start(cluster, "replica-1", Map.of());
+    OperatorProcess second = null;
+    try {
+      Apps.await("replica-1 holds the lease").until(() -> "replica-1".equals(holder()));
+      second = OperatorProcess.start(cluster, "replica-2", Map.of());
+
+      cluster.kubectlStdin("""
+          apiVersion: scaleddemo.dev/v1alpha1
+          kind: ScaledDemoApp
+          metadata:
+            name: led
+          spec:
+            metric:
+              counter: led_clicks_total
+          """, "-n", NS, "apply", "-f", "-");
+      apps.awaitConverged("led");
+      assertThat(reconciles(first)).as("the leader reconciles").isPositive();
+      assertThat(reconciles(second)).as("the standby does not").isZero();
+      assertThat(holder()).isEqualTo("replica-1");
+
+      Lease before = lease();
+      first.kill();
+      Instant killedAt = Instant.now();
+      // a change while nobody leads
+      cluster.kubectl("-n", NS, "patch", "sda", "led", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":6}}}");
+
+      OperatorProcess standby = second;
+      Apps.await("replica-2 takes the lease").atMost(Duration.ofSeconds(60))
+          .until(() -> "replica-2".equals(holder()));
+      Lease after = lease();
+      Instant lastRenewByLeader = ZonedDateTime.parse(before.getSpec().getRenewTime()).toInstant();
+      Instant acquired = ZonedDateTime.parse(after.getSpec().getAcquireTime()).toInstant();
+      Duration leaseDuration = Duration.ofSeconds(before.getSpec().getLeaseDurationSeconds());
+      Duration takeover = Duration.between(killedAt, acquired);
+      // the lease expires leaseDuration after the leader's last renewal; the standby retries every couple of seconds
+      assertThat(Duration.between(lastRenewByLeader, acquired))
+          .as("takeover after the leader's last renewal (lease duration %s)", leaseDuration)
+          .isLessThanOrEqualTo(leaseDuration.plusSeconds(5));
+
+      Apps.await("the new leader reconciles the change made in between").until(() -> client.autoscaling().v2()
+          .horizontalPodAutoscalers().inNamespace(NS).withName("led").get().getSpec().getMaxReplicas() == 6);
+      apps.awaitConverged("led");
+      assertThat(apps.observedGeneration("led")).isEqualTo(2);
+      assertThat(reconciles(standby)).isPositive();
+      System.out.printf("leader killed: replica-2 took over %d ms after the kill (lease duration %s)%n",
+          takeover.toMillis(), leaseDuration);
+    } finally {
+      first.stop();
+      if (second != null) {
+        second.stop();
+      }
+    }
+  }
+
+  static String holder() {
+    Lease lease = lease();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  static Lease lease() {
+    return client.resources(Lease.class).inNamespace(OperatorProcess.NAMESPACE).withName(LEASE).get();
+  }
+
+  static long reconciles(OperatorProcess op) {
+    return op.log().lines().filter(l -> l.contains("Reconciled " + NS + "/")).count();
+  }
+}
