@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -78,8 +77,8 @@ class LeaderElectionIT {
       Apps.await("replica-2 takes the lease").atMost(Duration.ofSeconds(60))
           .until(() -> "replica-2".equals(holder()));
       Lease after = lease();
-      Instant lastRenewByLeader = ZonedDateTime.parse(before.getSpec().getRenewTime()).toInstant();
-      Instant acquired = ZonedDateTime.parse(after.getSpec().getAcquireTime()).toInstant();
+      Instant lastRenewByLeader = before.getSpec().getRenewTime().toInstant();
+      Instant acquired = after.getSpec().getAcquireTime().toInstant();
       Duration leaseDuration = Duration.ofSeconds(before.getSpec().getLeaseDurationSeconds());
       Duration takeover = Duration.between(killedAt, acquired);
       // the lease expires leaseDuration after the leader's last renewal; the standby retries every couple of seconds
