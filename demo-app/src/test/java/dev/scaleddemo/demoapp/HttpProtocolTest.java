@@ -105,6 +105,27 @@ class HttpProtocolTest {
     }
 
     @Test
+    void halfClosingClientStillGetsAllResponses() throws Exception {
+        // Pipelined scrapes, then the client shuts down its sending side (like `nc -N`) before reading:
+        // every response is still delivered in full, then the server closes. (Whether the server reads
+        // the EOF while responses are still queued in user space depends on the kernel's loopback buffer
+        // sizes, which auto-tune to ~1 MiB, so that exact path is not forced here.)
+        int n = 20;
+        try (RawHttp c = new RawHttp(app.port(), 4096)) {
+            c.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n".repeat(n));
+            c.socket().shutdownOutput();
+            Thread.sleep(300);
+            for (int i = 0; i < n; i++) {
+                RawHttp.Reply r = c.read();
+                assertEquals(200, r.status(), "response " + i);
+                assertTrue(r.body().contains("demo_app_button_clicks_total "), "complete body " + i);
+            }
+            assertTrue(c.closedWithin(3000));
+        }
+        assertEquals(0, app.inFlight());
+    }
+
+    @Test
     void fragmentedRequestIsReassembled() throws Exception {
         long before = app.clickCount();
         try (RawHttp c = connect()) {

@@ -30,7 +30,15 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
 
     RawHttp(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** {@code receiveBuffer > 0}: small client receive buffer, so the server's responses back up. */
+    RawHttp(int port, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);

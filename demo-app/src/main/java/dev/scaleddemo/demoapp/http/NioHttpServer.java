@@ -366,6 +366,7 @@ public final class NioHttpServer {
         int counted;             // requests of this connection counted in loop.inFlight
         boolean closeAfterFlush;
         boolean readPaused;
+        boolean peerEof;
         long bodyRemaining;
         int trailerBytes;
         long lingerBytes;
@@ -407,7 +408,7 @@ public final class NioHttpServer {
             inBuf.limit(in.length).position(inEnd);
             int n = ch.read(inBuf);
             if (n < 0) {
-                close();
+                peerClosed();
                 return;
             }
             if (n == 0) {
@@ -449,6 +450,22 @@ public final class NioHttpServer {
             }
         }
 
+        /**
+         * The client shut down its sending side (or closed). Responses already queued are still
+         * written (a client may send its request and half-close, e.g. {@code nc -N}); then the
+         * connection is closed. A request whose head or body was cut off is dropped.
+         */
+        private void peerClosed() {
+            if (outEnd > outStart && state < LINGER) {
+                peerEof = true;
+                closeAfterFlush = true;
+                setInterest(SelectionKey.OP_WRITE);
+                arm(T_RESPONSE, options.responseTimeoutMillis());
+            } else {
+                close();
+            }
+        }
+
         private void makeRoom() {
             if (inStart > 0) {
                 System.arraycopy(in, inStart, in, 0, inEnd - inStart);
@@ -469,7 +486,7 @@ public final class NioHttpServer {
                 loop.scratch.clear();
                 int n = ch.read(loop.scratch);
                 if (n < 0) {
-                    close();
+                    peerClosed();
                     return;
                 }
                 if (n == 0) {
@@ -809,7 +826,8 @@ public final class NioHttpServer {
                     int n = ch.write(outBuf);
                     outStart += n;
                     if (outStart < outEnd) {
-                        setInterest(readPaused ? SelectionKey.OP_WRITE : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        setInterest(readPaused || peerEof
+                                ? SelectionKey.OP_WRITE : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                         if (n > 0 || timer != T_RESPONSE) {
                             arm(T_RESPONSE, options.responseTimeoutMillis());
                         }
@@ -841,7 +859,7 @@ public final class NioHttpServer {
             inStart = 0;
             inEnd = 0;
             releaseAll();
-            if (options.lingerMillis() == 0) {
+            if (options.lingerMillis() == 0 || peerEof) {
                 close();
                 return;
             }
