@@ -51,7 +51,9 @@ NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 if [[ ! -f "$JAR" ]]; then
   echo "building $JAR"
-  (cd "$ROOT_DIR" && mvn -B -q -f demo-app/pom.xml -DskipTests package)
+  # the repository's Maven wrapper if present (a fresh clone has it), else a Maven on the PATH
+  MVN="mvn"; [[ -x "$ROOT_DIR/mvnw" ]] && MVN="$ROOT_DIR/mvnw"
+  (cd "$ROOT_DIR" && "$MVN" -B -q -f demo-app/pom.xml -DskipTests package)
 fi
 
 cat > "$WORK/post.lua" <<'LUA'
@@ -121,6 +123,7 @@ run_wrk "POST /click-button" 1 "$WORK/post.lua" "$APP_URL/click-button"
 run_wrk "POST /click-button" 16 "$WORK/post.lua" "$APP_URL/click-button"
 APP16_RPS="$LAST_RPS"; APP16_P99="$LAST_P99"
 run_wrk "POST /click-button" 64 "$WORK/post.lua" "$APP_URL/click-button"
+echo "RSS after POST load (before the /metrics step): $(awk '/VmRSS/{printf "%.1f MiB", $2/1024}' /proc/$APP_PID/status)"
 run_wrk "GET /metrics" 1 "$WORK/get.lua" "$APP_URL/metrics" 3
 echo "metrics body: $(curl -s "$APP_URL/metrics" | wc -c) bytes; counter: $(curl -s "$APP_URL/metrics" | grep '^demo_app_button_clicks_total')"
 echo "RSS after load: $(awk '/VmRSS/{printf "%.1f MiB", $2/1024}' /proc/$APP_PID/status) (VmHWM $(awk '/VmHWM/{printf "%.1f MiB", $2/1024}' /proc/$APP_PID/status))"

@@ -18,6 +18,19 @@ final class TestApps {
         return new Config(0, "127.0.0.1", d.metricName(), d.maxBodyBytes(), drainMillis, graceMillis, 4);
     }
 
+    /** Server options as in production (defaults), with the given timeouts in milliseconds. */
+    static dev.scaleddemo.demoapp.http.ServerOptions options(Config config, long idleMillis, long requestMillis) {
+        return dev.scaleddemo.demoapp.http.ServerOptions
+                .fromSystemProperties(DemoApp.ioThreads(config), config.maxBodyBytes())
+                .withTimeouts(idleMillis, requestMillis, 10_000);
+    }
+
+    static DemoApp start(Config config, dev.scaleddemo.demoapp.http.ServerOptions options) throws IOException {
+        DemoApp app = new DemoApp(config, options);
+        app.start();
+        return app;
+    }
+
     static DemoApp start(Config config) throws IOException {
         DemoApp app = new DemoApp(config);
         app.start();
