@@ -11,7 +11,7 @@
 // Run: java hack/e2e/PodRunner.java --state DIR --kubectl BIN --kubeconfig FILE --jar demo-app.jar
 //        --prometheus-url http://127.0.0.1:PORT --prometheus-config FILE
 //        [--adapter BIN --adapter-port PORT --adapter-namespace monitoring --adapter-configmap prometheus-adapter
-//         --adapter-key config.yaml --adapter-deployment prometheus-adapter --adapter-relist 2s]
+//         --adapter-key config.yaml --adapter-deployment prometheus-adapter --adapter-relist 2s --adapter-max-age 2m]
 //
 // State written to DIR (read by tests and scripts):
 //   pods.tsv        one line per demo-app process: namespace, pod, app (instance label), port, pid, serving (0|1)
@@ -450,6 +450,10 @@ public class PodRunner {
         "--cert-dir=" + dir.resolve("certs"),
         "--prometheus-url=" + req(opts, "prometheus-url") + "/",
         "--metrics-relist-interval=" + opts.getOrDefault("adapter-relist", "2s"),
+        // the relist asks Prometheus for the series seen in the last max-age, which defaults to the relist
+        // interval: with a 2s relist, a series scraped every 15s would drop out of the adapter's registry most of
+        // the time ("the server could not find the metric ... for pods"). Keep series for 2 minutes.
+        "--metrics-max-age=" + opts.getOrDefault("adapter-max-age", "2m"),
         "--config=" + file,
         "--v=" + opts.getOrDefault("adapter-v", "1"));
     adapter = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -15,7 +15,8 @@
 # Env: KUBECONFIG (required), E2E_STATE (default /tmp/sdo-e2e), KUBECTL (default: the v1.36 kubectl of
 #      hack/build-k8s.sh, else kubectl on PATH), ADAPTER_NAMESPACE/ADAPTER_CONFIG_MAP/ADAPTER_CONFIG_KEY/
 #      ADAPTER_DEPLOYMENT (defaults monitoring/prometheus-adapter/config.yaml/prometheus-adapter, as the operator's),
-#      E2E_ADAPTER_RELIST (default 2s), E2E_KEEP_STATE=1 (down keeps logs)
+#      E2E_ADAPTER_RELIST (default 2s), E2E_ADAPTER_MAX_AGE (default 2m: series seen that recently are listed;
+#      it must exceed the longest scrape interval), E2E_KEEP_STATE=1 (down keeps logs)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -207,7 +208,7 @@ cmd_up() {
   setsid java -XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 "$HACK_DIR/e2e/PodRunner.java" \
     --state "$STATE" --kubectl "$KUBECTL" --kubeconfig "$KUBECONFIG" --jar "$jar" \
     --prometheus-url "http://127.0.0.1:$PROM_PORT" --prometheus-config "$STATE/prometheus.yml" \
-    --adapter "$ADAPTER_BIN" --adapter-port "$ADAPTER_PORT" --adapter-relist "${E2E_ADAPTER_RELIST:-2s}" \
+    --adapter "$ADAPTER_BIN" --adapter-port "$ADAPTER_PORT" --adapter-relist "${E2E_ADAPTER_RELIST:-2s}" --adapter-max-age "${E2E_ADAPTER_MAX_AGE:-2m}" \
     --adapter-namespace "$ADAPTER_NAMESPACE" --adapter-configmap "$ADAPTER_CONFIG_MAP" \
     --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
     > "$STATE/logs/runner.log" 2>&1 < /dev/null &
