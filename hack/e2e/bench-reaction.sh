@@ -81,7 +81,7 @@ done
 
 echo
 echo "reaction to a sustained load of 2 clicks/s (target 1/s per pod, min 1, max 4; seconds after the first click)"
-printf '%-9s %-7s %-7s %-8s %-8s %-12s %-12s %s\n' scenario scrape window "rate>0" adapter "HPA decision" "2 pods Ready" "desired"
+printf '%-9s %-7s %-7s %-8s %-8s %-12s %-12s %-14s %s\n' scenario scrape window "rate>0" adapter "HPA decision" "pods Ready" "apps serving" "desired"
 for line in "${results[@]}"; do
   IFS='|' read -r s i w json <<< "$line"
   python3 - "$s" "$i" "$w" "$json" <<'EOF'
@@ -89,7 +89,7 @@ import json, sys
 s, i, w, j = sys.argv[1:5]
 d = json.loads(j)
 g = lambda k: str(d.get(k, "-"))
-print(f"{s:<9} {i:<7} {w:<7} {g('prometheus'):<8} {g('adapter'):<8} {g('decision'):<12} {g('ready'):<12} {g('desired')}")
+print(f"{s:<9} {i:<7} {w:<7} {g('prometheus'):<8} {g('adapter'):<8} {g('decision'):<12} {g('ready'):<12} {g('serving'):<14} {g('desired')}")
 EOF
 done
 echo "breakdown: scrape interval (first sample with the clicks), rate window (rate() over it must exceed the target"

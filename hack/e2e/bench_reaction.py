@@ -7,6 +7,7 @@ t0 = the first click answered, and records when each stage of the chain first se
   adapter      custom.metrics.k8s.io serves a value > 0 for a pod
   decision     the HPA's status.desiredReplicas > minReplicas (its first scale-up decision)
   ready        the Deployment has that many ready replicas
+  serving      that many demo-app processes answer /readyz (hack/e2e/PodRunner.java started one per new pod)
 The load stops at `ready` or after --timeout seconds (bounded in time and so in count).
 """
 import argparse
@@ -96,8 +97,11 @@ def main():
             desired = int(st)
         if "decision" in marks:
             rd = kubectl("-n", o.namespace, "get", "deployment", o.app, "-o", "jsonpath={.status.readyReplicas}")
-            if rd.strip().isdigit() and int(rd) >= desired:
+            if "ready" not in marks and rd.strip().isdigit() and int(rd) >= desired:
                 marks["ready"] = now
+            if "serving" not in marks and len(ports()) >= desired:
+                marks["serving"] = now
+            if "ready" in marks and "serving" in marks:
                 break
         time.sleep(0.2)
     state["stop"] = True
