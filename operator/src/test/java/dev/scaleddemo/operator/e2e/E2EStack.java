@@ -124,6 +124,18 @@ public final class E2EStack {
     return m;
   }
 
+  /** Prometheus' base URL (its port from {@code $E2E_STATE/ports}). */
+  public String prometheusUrl() {
+    try {
+      for (String line : Files.readAllLines(state.resolve("ports"))) {
+        if (line.startsWith("PROM_PORT=")) return "http://127.0.0.1:" + line.substring("PROM_PORT=".length()).trim();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalStateException("no PROM_PORT in " + state.resolve("ports"));
+  }
+
   public String adapterConfig() {
     try {
       return Files.readString(state.resolve("adapter/config.yaml"));

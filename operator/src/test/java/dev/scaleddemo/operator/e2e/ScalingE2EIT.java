@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
@@ -96,6 +95,13 @@ class ScalingE2EIT {
     create(ns, app, "demo_app_button_clicks_total", "10", 1, 4);
     awaitReady(ns, app);
     awaitAdapterServes(ns, "demo_app_button_clicks_total");
+    await("Prometheus scrapes the pod as the ServiceMonitor says", Duration.ofSeconds(30)).untilAsserted(() -> {
+      String targets = httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active");
+      assertThat(targets).contains("\"scrapePool\":\"serviceMonitor/" + ns + "/" + app + "/0\"")
+          .contains("\"scrapeInterval\":\"1s\"").contains("\"health\":\"up\"")
+          .contains("\"namespace\":\"" + ns + "\"").contains("\"endpoint\":\"web\"")
+          .contains("\"service\":\"" + app + "\"");
+    });
 
     // 25 clicks/s against a target of 10 per pod: ceil(25 / 10) = 3 replicas
     ClickDriver load = clicks(ns, app, 25);
@@ -385,8 +391,9 @@ class ScalingE2EIT {
     return Awaitility.await(alias).atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions();
   }
 
-  @SuppressWarnings("unused")
-  private static <T> T get(Supplier<T> s) {
-    return s.get();
+  private static String httpGet(String url) throws Exception {
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(5))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 }
