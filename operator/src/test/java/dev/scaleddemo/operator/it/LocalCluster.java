@@ -146,16 +146,6 @@ public final class LocalCluster {
       return;
     }
     stopped = true;
-    // a later test class of the same JVM (another Quarkus app, another class loader) starts a cluster of its own
-    if (kubeconfig.toString().equals(System.getProperty(PROP_KUBECONFIG))) {
-      System.clearProperty(PROP_KUBECONFIG);
-      System.clearProperty(PROP_BIN);
-    }
-    synchronized (LocalCluster.class) {
-      if (instance == this) {
-        instance = null;
-      }
-    }
     Result down = run(root, Map.of("SDO_STATE", stateDir.toString()), Duration.ofSeconds(60),
         "bash", "hack/cluster.sh", "down");
     if (down.code != 0) {
