@@ -3,19 +3,27 @@
 # control plane started from hack/cluster.sh; install the CRDs, apply the tutorial sample and show it once Ready.
 # Ctrl-C stops the operator (and the local cluster, if this script started it).
 #
-# Usage: hack/run.sh [sample.yaml]      (default samples/prometheus-demo-app.yaml)
-# Env:   SDO_STATE (local cluster state dir), DEMO_NAMESPACE (default default)
+# Usage: hack/run.sh [--stack] [sample.yaml]      (default samples/prometheus-demo-app.yaml)
+#   --stack  also bring up the end-to-end metrics stack (hack/e2e/stack.sh: Prometheus, prometheus-adapter, one
+#            real demo-app process per pod) so that clicks really scale the app; prints the demo app's local URL
+#            and Prometheus' (test-only: the demo-app processes stand in for the kwok pods; needs a cluster that
+#            hack/cluster.sh started, since the processes and Prometheus run on this machine)
+# Env:   SDO_STATE (local cluster state dir), E2E_STATE (stack state dir), DEMO_NAMESPACE (default default)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WITH_STACK=false
+if [ "${1:-}" = --stack ]; then WITH_STACK=true; shift; fi
 SAMPLE="${1:-$ROOT/samples/prometheus-demo-app.yaml}"
 NS="${DEMO_NAMESPACE:-default}"
 export SDO_STATE="${SDO_STATE:-/tmp/sdo-run}"
 log() { echo "[run $(date -u +%H:%M:%S)] $*" >&2; }
 
 started_cluster=false
+started_stack=false
 operator_pid=""
 cleanup() {
   [ -n "$operator_pid" ] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null || true
+  if $started_stack; then "$ROOT/hack/e2e/stack.sh" down || true; fi
   if $started_cluster; then "$ROOT/hack/cluster.sh" down || true; fi
 }
 trap cleanup EXIT INT TERM
@@ -34,6 +42,14 @@ fi
 
 kubectl apply --server-side -f "$ROOT/crds/" >/dev/null
 kubectl wait --for condition=Established --timeout=60s crd/scaleddemoapps.scaleddemo.dev >/dev/null
+
+if $WITH_STACK; then
+  export E2E_STATE="${E2E_STATE:-$SDO_STATE-e2e}"
+  log "bringing up the end-to-end metrics stack in $E2E_STATE"
+  started_stack=true
+  "$ROOT/hack/e2e/stack.sh" up >/dev/null
+  eval "$("$ROOT/hack/e2e/stack.sh" env)"
+fi
 
 # prometheus-adapter is cluster infrastructure; on a bare local cluster give the operator an empty config to
 # merge into, and do not ask it to roll a Deployment that is not there.
@@ -67,6 +83,15 @@ if ! kubectl -n "$NS" wait --for condition=Ready --timeout=180s "scaleddemoapp/$
 fi
 kubectl -n "$NS" get sda,deploy,svc,ing,servicemonitor,hpa -l "app.kubernetes.io/instance=$name" 2>/dev/null || true
 kubectl -n "$NS" get sda "$name"
+if $WITH_STACK; then
+  for _ in $(seq 1 60); do
+    port=$(awk -v ns="$NS" -v app="$name" '$1==ns && $3==app && $6==1 {print $4; exit}' "$E2E_PODS" 2>/dev/null || true)
+    [ -n "$port" ] && break
+    sleep 1
+  done
+  log "demo app (the first pod's process; each pod has its own, see $E2E_PODS): http://127.0.0.1:${port:-?}/"
+  log "Prometheus: $E2E_PROMETHEUS_URL   click: curl -X POST http://127.0.0.1:${port:-?}/click-button"
+fi
 if [ -t 0 ]; then
   log "watching (Ctrl-C to stop)"
   kubectl -n "$NS" get sda -w

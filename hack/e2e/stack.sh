@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# The end-to-end metrics stack around a cluster (test-only; for a local control plane from hack/cluster.sh):
+#   Prometheus (Debian package, own config, loopback)  <- scrapes the demo-app processes of hack/e2e/PodRunner.java
+#   prometheus-adapter (hack/build-e2e.sh), run by PodRunner with the ConfigMap the operator wrote, restarted when
+#     the operator rolls the adapter Deployment; registered as APIService v1beta2.custom.metrics.k8s.io through a
+#     Service of type ExternalName (localhost) + port, insecureSkipTLSVerify
+#   PodRunner: one real demo-app process per Running pod of every ScaledDemoApp
+#
+# Usage: hack/e2e/stack.sh up|down|status|env|stop-prometheus|start-prometheus|stop-adapter|start-adapter
+#   up       start everything against $KUBECONFIG; returns once /apis/custom.metrics.k8s.io/v1beta2 answers
+#   down     remove the APIService and its Service, stop every process `up` started (by PID), delete the state dir
+#   status   processes, ports and the demo-app processes (pods.tsv: namespace pod app port pid serving)
+#   env      print E2E_STATE, E2E_PROMETHEUS_URL, E2E_ADAPTER_PORT, E2E_PODS (for eval)
+#   stop-/start-prometheus, stop-/start-adapter   failure injection for tests (same ports, same data)
+# Env: KUBECONFIG (required), E2E_STATE (default /tmp/sdo-e2e), KUBECTL (default: the v1.36 kubectl of
+#      hack/build-k8s.sh, else kubectl on PATH), ADAPTER_NAMESPACE/ADAPTER_CONFIG_MAP/ADAPTER_CONFIG_KEY/
+#      ADAPTER_DEPLOYMENT (defaults monitoring/prometheus-adapter/config.yaml/prometheus-adapter, as the operator's),
+#      E2E_ADAPTER_RELIST (default 2s), E2E_ADAPTER_MAX_AGE (default 2m: series seen that recently are listed;
+#      it must exceed the longest scrape interval), E2E_KEEP_STATE=1 (down keeps logs)
+set -euo pipefail
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$HACK_DIR/.." && pwd)"
+STATE="${E2E_STATE:-/tmp/sdo-e2e}"
+SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+ADAPTER_NAMESPACE="${ADAPTER_NAMESPACE:-monitoring}"
+ADAPTER_CONFIG_MAP="${ADAPTER_CONFIG_MAP:-prometheus-adapter}"
+ADAPTER_CONFIG_KEY="${ADAPTER_CONFIG_KEY:-config.yaml}"
+ADAPTER_DEPLOYMENT="${ADAPTER_DEPLOYMENT-prometheus-adapter}"
+APISERVICE=v1beta2.custom.metrics.k8s.io
+DEFAULT_RULES='rules:
+- seriesQuery: '"'"'{__name__=~"^container_.*",container!="POD",namespace!="",pod!=""}'"'"'
+  resources:
+    overrides:
+      namespace: {resource: namespace}
+      pod: {resource: pod}
+  name: {matches: ^container_(.*)_seconds_total$, as: ""}
+  metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m])) by (<<.GroupBy>>)
+' 
+SERVICE=sdo-e2e-custom-metrics   # in $ADAPTER_NAMESPACE
+
+log() { echo "[e2e-stack $(date -u +%H:%M:%S)] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+if [ -z "${KUBECTL:-}" ]; then
+  KUBECTL=$(ls "$SDO_CACHE"/k8s/*/bin/kubectl 2>/dev/null | tail -1 || true)
+  [ -n "$KUBECTL" ] || KUBECTL=$(command -v kubectl || true)
+fi
+kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+pid_of() { [ -f "$STATE/pids" ] && awk -v n="$1" '$1==n{print $2}' "$STATE/pids" | tail -1; }
+set_pid() { # name pid (pid empty: remove)
+  touch "$STATE/pids"
+  grep -v "^$1 " "$STATE/pids" > "$STATE/pids.tmp" || true
+  [ -n "$2" ] && echo "$1 $2" >> "$STATE/pids.tmp"
+  mv "$STATE/pids.tmp" "$STATE/pids"
+}
+
+stop_pid() { # name pid timeout
+  local name=$1 pid=$2 timeout=${3:-15} t0
+  alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  t0=$(date +%s)
+  while alive "$pid"; do
+    if [ $(( $(date +%s) - t0 )) -ge "$timeout" ]; then kill -KILL "$pid" 2>/dev/null || true; log "killed $name ($pid)"; break; fi
+    sleep 0.1
+  done
+  log "stopped $name (pid $pid)"
+}
+
+wait_until() { # desc timeout cmd...
+  local desc=$1 timeout=$2 t0; shift 2
+  t0=$(date +%s)
+  until "$@" >/dev/null 2>&1; do
+    [ $(( $(date +%s) - t0 )) -ge "$timeout" ] && return 1
+    sleep 0.3
+  done
+  log "$desc after $(( $(date +%s) - t0 ))s"
+}
+
+start_prometheus() {
+  # shellcheck disable=SC1091
+  . "$STATE/ports"
+  setsid prometheus --config.file="$STATE/prometheus.yml" --storage.tsdb.path="$STATE/prometheus-data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=6h \
+    --log.level=info >> "$STATE/logs/prometheus.log" 2>&1 < /dev/null &
+  set_pid prometheus $!
+  log "started prometheus (pid $!) on http://127.0.0.1:$PROM_PORT"
+  wait_until "prometheus ready" 60 curl -fsS "http://127.0.0.1:$PROM_PORT/-/ready" \
+    || { tail -20 "$STATE/logs/prometheus.log" >&2; die "prometheus not ready after 60s"; }
+}
+
+apiservice_yaml() {
+  cat <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: $SERVICE
+  namespace: $ADAPTER_NAMESPACE
+  labels: {app.kubernetes.io/part-of: sdo-e2e}
+spec:
+  type: ExternalName
+  externalName: localhost
+  ports:
+  - name: https
+    port: $ADAPTER_PORT
+    targetPort: $ADAPTER_PORT
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: $APISERVICE
+  labels: {app.kubernetes.io/part-of: sdo-e2e}
+spec:
+  group: custom.metrics.k8s.io
+  version: v1beta2
+  groupPriorityMinimum: 100
+  versionPriority: 200
+  insecureSkipTLSVerify: true
+  service:
+    name: $SERVICE
+    namespace: $ADAPTER_NAMESPACE
+    port: $ADAPTER_PORT
+EOF
+}
+
+# the stand-in adapter Deployment the operator rolls (kwok runs its pod; PodRunner runs the real adapter)
+adapter_deployment_yaml() {
+  cat <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $ADAPTER_DEPLOYMENT
+  namespace: $ADAPTER_NAMESPACE
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app.kubernetes.io/name: prometheus-adapter}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: prometheus-adapter}
+    spec:
+      containers:
+      - name: prometheus-adapter
+        image: registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0
+EOF
+}
+
+cmd_up() {
+  local T0; T0=$(date +%s)
+  [ -n "${KUBECONFIG:-}" ] && [ -f "$KUBECONFIG" ] || die "KUBECONFIG must name a kubeconfig file"
+  [ -x "$KUBECTL" ] || die "no kubectl (set KUBECTL)"
+  if [ -f "$STATE/pids" ]; then
+    local any=0 _n p
+    while read -r _n p; do alive "$p" && any=1; done < "$STATE/pids"
+    [ "$any" = 1 ] && die "a stack is already running from $STATE (run '$0 down' first)"
+  fi
+  rm -rf "$STATE"
+  mkdir -p "$STATE/logs"
+  : > "$STATE/pids"
+  local ADAPTER_BIN
+  ADAPTER_BIN=$("$HACK_DIR/build-e2e.sh" | tail -1)
+  [ -x "$ADAPTER_BIN" ] || die "prometheus-adapter binary missing: $ADAPTER_BIN"
+  command -v prometheus >/dev/null || die "prometheus missing (hack/build-e2e.sh installs it)"
+  local jar="$ROOT/demo-app/target/demo-app.jar"
+  [ -f "$jar" ] || die "demo app jar missing: $jar"
+  kctl get --raw /readyz >/dev/null 2>&1 || die "the API server of $KUBECONFIG does not answer"
+
+  # what the pod runner reads must exist: the CRDs (ScaledDemoApp, ServiceMonitor) and the adapter's ConfigMap
+  if ! kctl get crd scaleddemoapps.scaleddemo.dev >/dev/null 2>&1; then
+    kctl apply --server-side -f "$ROOT/crds/" >/dev/null
+  fi
+  if ! kctl get crd servicemonitors.monitoring.coreos.com >/dev/null 2>&1; then
+    local sm; sm=$(ls "$SDO_CACHE"/k8s/*/crds/monitoring.coreos.com_servicemonitors.yaml | tail -1)
+    kctl apply --server-side -f "$sm" >/dev/null
+  fi
+  kctl wait --for condition=Established --timeout=60s crd/scaleddemoapps.scaleddemo.dev \
+    crd/servicemonitors.monitoring.coreos.com >/dev/null
+  kctl get namespace "$ADAPTER_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$ADAPTER_NAMESPACE" >/dev/null
+  if ! kctl -n "$ADAPTER_NAMESPACE" get configmap "$ADAPTER_CONFIG_MAP" >/dev/null 2>&1; then
+    # prometheus-adapter serves custom.metrics.k8s.io only when its config has at least one rule: start from the
+    # Helm chart's default container_* rule, as an installed adapter would have
+    log "creating $ADAPTER_NAMESPACE/$ADAPTER_CONFIG_MAP with the chart's default rule (the operator merges its rules into it)"
+    kctl -n "$ADAPTER_NAMESPACE" create configmap "$ADAPTER_CONFIG_MAP" --from-literal="$ADAPTER_CONFIG_KEY=$DEFAULT_RULES" >/dev/null
+  fi
+  local has_rules=true
+  if ! kctl -n "$ADAPTER_NAMESPACE" get configmap "$ADAPTER_CONFIG_MAP" \
+      -o jsonpath="{.data.${ADAPTER_CONFIG_KEY//./\\.}}" | grep -q seriesQuery; then
+    has_rules=false
+    log "WARNING: $ADAPTER_NAMESPACE/$ADAPTER_CONFIG_MAP has no rules yet: prometheus-adapter serves custom.metrics.k8s.io only once the operator adds one"
+  fi
+  if [ -n "$ADAPTER_DEPLOYMENT" ] && ! kctl -n "$ADAPTER_NAMESPACE" get deployment "$ADAPTER_DEPLOYMENT" >/dev/null 2>&1; then
+    log "creating a stand-in $ADAPTER_NAMESPACE/$ADAPTER_DEPLOYMENT Deployment for the operator to roll"
+    adapter_deployment_yaml | kctl apply -f - >/dev/null
+  fi
+
+  local PROM_PORT ADAPTER_PORT
+  PROM_PORT=$(free_port); ADAPTER_PORT=$(free_port)
+  printf 'PROM_PORT=%s\nADAPTER_PORT=%s\n' "$PROM_PORT" "$ADAPTER_PORT" > "$STATE/ports"
+  printf 'global:\n  scrape_interval: 30s\nscrape_configs: []\n' > "$STATE/prometheus.yml"
+  start_prometheus
+
+  setsid java -XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 "$HACK_DIR/e2e/PodRunner.java" \
+    --state "$STATE" --kubectl "$KUBECTL" --kubeconfig "$KUBECONFIG" --jar "$jar" \
+    --prometheus-url "http://127.0.0.1:$PROM_PORT" --prometheus-config "$STATE/prometheus.yml" \
+    --adapter "$ADAPTER_BIN" --adapter-port "$ADAPTER_PORT" --adapter-relist "${E2E_ADAPTER_RELIST:-2s}" --adapter-max-age "${E2E_ADAPTER_MAX_AGE:-2m}" \
+    --adapter-namespace "$ADAPTER_NAMESPACE" --adapter-configmap "$ADAPTER_CONFIG_MAP" \
+    --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
+    > "$STATE/logs/runner.log" 2>&1 < /dev/null &
+  set_pid runner $!
+  log "started pod runner (pid $!; log $STATE/logs/runner.log)"
+
+  apiservice_yaml | kctl apply -f - >/dev/null
+  if $has_rules && ! wait_until "custom.metrics.k8s.io/v1beta2 answers" 120 kctl get --raw /apis/custom.metrics.k8s.io/v1beta2; then
+    log "runner log:"; tail -20 "$STATE/logs/runner.log" >&2 || true
+    log "adapter log:"; tail -20 "$STATE/logs/adapter.log" >&2 || true
+    kctl get apiservice "$APISERVICE" -o jsonpath='{.status.conditions}' >&2 || true
+    die "custom.metrics.k8s.io/v1beta2 did not answer within 120s"
+  fi
+  log "stack up in $(( $(date +%s) - T0 ))s: prometheus http://127.0.0.1:$PROM_PORT, adapter https://127.0.0.1:$ADAPTER_PORT"
+  echo "export E2E_STATE=$STATE"
+}
+
+cmd_down() {
+  if [ ! -d "$STATE" ]; then log "no stack at $STATE"; return 0; fi
+  if [ -f "$STATE/ports" ] && [ -n "${KUBECONFIG:-}" ] && [ -f "$KUBECONFIG" ]; then
+    # shellcheck disable=SC1091
+    . "$STATE/ports"
+    kctl delete apiservice "$APISERVICE" --ignore-not-found --wait=false --request-timeout=10s >/dev/null 2>&1 || true
+    kctl -n "$ADAPTER_NAMESPACE" delete service "$SERVICE" --ignore-not-found --wait=false --request-timeout=10s \
+      >/dev/null 2>&1 || true
+    log "removed APIService $APISERVICE and Service $ADAPTER_NAMESPACE/$SERVICE"
+  fi
+  # the runner first (it stops the demo apps and the adapter), then anything it left, then prometheus
+  stop_pid runner "$(pid_of runner)" 20
+  if [ -f "$STATE/runner.pids" ]; then
+    local name pid
+    while read -r name pid; do stop_pid "$name" "$pid" 5; done < "$STATE/runner.pids"
+  fi
+  stop_pid prometheus "$(pid_of prometheus)" 15
+  if [ "${E2E_KEEP_STATE:-0}" = 1 ]; then rm -f "$STATE/pids"; log "stopped; state kept in $STATE"
+  else rm -rf "$STATE"; log "stopped; removed $STATE"; fi
+}
+
+cmd_status() {
+  [ -f "$STATE/pids" ] || { echo "not running ($STATE)"; return 1; }
+  local rc=0 name pid
+  while read -r name pid; do
+    if alive "$pid"; then echo "$name $pid running"; else echo "$name $pid DEAD"; rc=1; fi
+  done < "$STATE/pids"
+  cat "$STATE/ports"
+  [ -f "$STATE/adapter.state" ] && sed 's/^/adapter./' "$STATE/adapter.state"
+  [ -f "$STATE/pods.tsv" ] && cat "$STATE/pods.tsv"
+  return $rc
+}
+
+cmd_env() {
+  [ -f "$STATE/ports" ] || die "no stack at $STATE"
+  # shellcheck disable=SC1091
+  . "$STATE/ports"
+  echo "export E2E_STATE=$STATE E2E_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT E2E_ADAPTER_PORT=$ADAPTER_PORT E2E_PODS=$STATE/pods.tsv"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  stop-prometheus) stop_pid prometheus "$(pid_of prometheus)" 15; set_pid prometheus "" ;;
+  start-prometheus) alive "$(pid_of prometheus)" || start_prometheus ;;
+  stop-adapter) touch "$STATE/adapter.paused"; log "adapter paused (the pod runner stops it within a second)" ;;
+  start-adapter) rm -f "$STATE/adapter.paused"; log "adapter resumed (the pod runner starts it within a second)" ;;
+  *) echo "usage: $0 up|down|status|env|stop-prometheus|start-prometheus|stop-adapter|start-adapter" >&2; exit 2 ;;
+esac

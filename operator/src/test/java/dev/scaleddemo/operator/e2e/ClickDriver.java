@@ -1,0 +1,100 @@
+package dev.scaleddemo.operator.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Clicks at a fixed total rate, round-robin over the serving demo-app processes of one app (loopback only), as a
+ * Service would spread the load over its pods. Bounded: it stops by itself after {@code maxDuration} (and so
+ * after at most rate x maxDuration clicks).
+ */
+public final class ClickDriver implements AutoCloseable {
+  private final E2EStack stack;
+  private final String namespace;
+  private final String app;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "click-driver");
+    t.setDaemon(true);
+    return t;
+  });
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Map<String, AtomicInteger> perPod = new ConcurrentHashMap<>();
+  private final AtomicInteger errors = new AtomicInteger();
+  private final AtomicLong next = new AtomicLong();
+  private volatile List<E2EStack.PodProcess> targets = List.of();
+  private volatile long targetsRead;
+  private volatile long firstClickNanos;
+
+  private ClickDriver(E2EStack stack, String namespace, String app) {
+    this.stack = stack;
+    this.namespace = namespace;
+    this.app = app;
+  }
+
+  public static ClickDriver start(E2EStack stack, String namespace, String app, double clicksPerSecond,
+      Duration maxDuration) {
+    ClickDriver d = new ClickDriver(stack, namespace, app);
+    long periodNanos = (long) (1_000_000_000L / clicksPerSecond);
+    d.timer.scheduleAtFixedRate(d::click, 0, periodNanos, TimeUnit.NANOSECONDS);
+    d.timer.schedule(d::close, maxDuration.toMillis(), TimeUnit.MILLISECONDS);
+    return d;
+  }
+
+  private void click() {
+    long now = System.nanoTime();
+    if (now - targetsRead > 300_000_000L) {
+      targets = stack.pods(namespace, app).stream().filter(E2EStack.PodProcess::serving).toList();
+      targetsRead = now;
+    }
+    List<E2EStack.PodProcess> t = targets;
+    if (t.isEmpty()) {
+      errors.incrementAndGet();
+      return;
+    }
+    E2EStack.PodProcess p = t.get((int) (next.getAndIncrement() % t.size()));
+    try {
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/click-button"))
+          .timeout(Duration.ofSeconds(1)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() == 200) {
+        if (firstClickNanos == 0) firstClickNanos = System.nanoTime();
+        perPod.computeIfAbsent(p.pod(), k -> new AtomicInteger()).incrementAndGet();
+      } else {
+        errors.incrementAndGet();
+      }
+    } catch (Exception e) {
+      errors.incrementAndGet();
+    }
+  }
+
+  /** Successful clicks per pod so far. */
+  public Map<String, Integer> clicksPerPod() {
+    Map<String, Integer> m = new java.util.TreeMap<>();
+    perPod.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  public int errors() {
+    return errors.get();
+  }
+
+  public long firstClickNanos() {
+    return firstClickNanos;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,186 @@
+package dev.scaleddemo.operator.e2e;
+
+import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The metrics stack of {@code hack/e2e/stack.sh} (Prometheus, prometheus-adapter behind the custom metrics
+ * APIService, the pod runner with one demo-app process per Running pod) around the {@link LocalCluster}. Built by
+ * {@code hack/build-e2e.sh} on first use. Throws when it cannot start: the end-to-end tests fail, never skip.
+ */
+public final class E2EStack {
+  private static final Logger LOG = Logger.getLogger(E2EStack.class);
+
+  private final Path root = TestApps.root();
+  private final Path state;
+  private final LocalCluster cluster;
+  private volatile boolean down;
+
+  /** A demo-app process of the pod runner: the local port that serves one pod. */
+  public record PodProcess(String namespace, String pod, String app, int port, long pid, boolean serving) {}
+
+  private E2EStack(LocalCluster cluster, Path state) {
+    this.cluster = cluster;
+    this.state = state;
+  }
+
+  public static E2EStack up(LocalCluster cluster) {
+    E2EStack stack = new E2EStack(cluster, TestApps.root().resolve("operator/target/sdo-e2e"));
+    long t0 = System.nanoTime();
+    Result build = stack.run(Duration.ofMinutes(30), "bash", "hack/build-e2e.sh");
+    if (build.code != 0) {
+      throw new IllegalStateException("hack/build-e2e.sh failed (exit " + build.code + "):\n" + build.out);
+    }
+    LOG.infof("hack/build-e2e.sh took %d ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+    stack.run(Duration.ofSeconds(60), "bash", "hack/e2e/stack.sh", "down"); // leftovers of an aborted run
+    Result up = stack.run(Duration.ofMinutes(5), "bash", "hack/e2e/stack.sh", "up");
+    if (up.code != 0) {
+      stack.down();
+      throw new IllegalStateException("hack/e2e/stack.sh up failed (exit " + up.code + "):\n" + up.out);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stack::down, "e2e-stack-down"));
+    LOG.infof("e2e stack up in %d ms (state %s)", Duration.ofNanos(System.nanoTime() - t0).toMillis(), stack.state);
+    return stack;
+  }
+
+  public synchronized void down() {
+    if (down) {
+      return;
+    }
+    down = true;
+    Result r = run(Duration.ofSeconds(90), "bash", "hack/e2e/stack.sh", "down");
+    if (r.code != 0) {
+      System.err.println("hack/e2e/stack.sh down failed:\n" + r.out);
+    }
+  }
+
+  public void stopPrometheus() {
+    control("stop-prometheus");
+  }
+
+  public void startPrometheus() {
+    control("start-prometheus");
+  }
+
+  public void stopAdapter() {
+    control("stop-adapter");
+  }
+
+  public void startAdapter() {
+    control("start-adapter");
+  }
+
+  private void control(String command) {
+    Result r = run(Duration.ofSeconds(90), "bash", "hack/e2e/stack.sh", command);
+    if (r.code != 0) {
+      throw new IllegalStateException("hack/e2e/stack.sh " + command + " failed:\n" + r.out);
+    }
+  }
+
+  /** The demo-app processes of one app, from the pod runner's state file. */
+  public List<PodProcess> pods(String namespace, String app) {
+    List<PodProcess> result = new ArrayList<>();
+    try {
+      Path f = state.resolve("pods.tsv");
+      if (!Files.exists(f)) {
+        return result;
+      }
+      for (String line : Files.readAllLines(f)) {
+        if (line.startsWith("#") || line.isBlank()) continue;
+        String[] c = line.split("\t");
+        if (c.length >= 6 && c[0].equals(namespace) && c[2].equals(app)) {
+          result.add(new PodProcess(c[0], c[1], c[2], Integer.parseInt(c[3]), Long.parseLong(c[4]), "1".equals(c[5])));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return result;
+  }
+
+  public Map<String, String> adapterState() {
+    Map<String, String> m = new LinkedHashMap<>();
+    try {
+      Path f = state.resolve("adapter.state");
+      if (Files.exists(f)) {
+        for (String line : Files.readAllLines(f)) {
+          int i = line.indexOf('=');
+          if (i > 0) m.put(line.substring(0, i), line.substring(i + 1));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return m;
+  }
+
+  /** Prometheus' base URL (its port from {@code $E2E_STATE/ports}). */
+  public String prometheusUrl() {
+    try {
+      for (String line : Files.readAllLines(state.resolve("ports"))) {
+        if (line.startsWith("PROM_PORT=")) return "http://127.0.0.1:" + line.substring("PROM_PORT=".length()).trim();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalStateException("no PROM_PORT in " + state.resolve("ports"));
+  }
+
+  public String adapterConfig() {
+    try {
+      return Files.readString(state.resolve("adapter/config.yaml"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public String log(String name) {
+    try {
+      String s = Files.readString(state.resolve("logs/" + name + ".log"));
+      return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+    } catch (IOException e) {
+      return "(no " + name + " log)";
+    }
+  }
+
+  private record Result(int code, String out) {}
+
+  private Result run(Duration timeout, String... cmd) {
+    try {
+      Path out = Files.createTempFile("sdo-e2e-", ".out");
+      try {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+            .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+        pb.environment().put("KUBECTL", cluster.kubectlBinary().toString());
+        pb.environment().put("E2E_STATE", state.toString());
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", cmd) + "\n"
+              + Files.readString(out));
+        }
+        String output = Files.readString(out);
+        LOG.debugf("%s:%n%s", String.join(" ", cmd), output);
+        return new Result(p.exitValue(), output);
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + String.join(" ", cmd), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+    }
+  }
+}

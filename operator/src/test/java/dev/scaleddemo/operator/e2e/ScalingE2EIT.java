@@ -1,0 +1,399 @@
+package dev.scaleddemo.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.it.LocalCluster;
+import dev.scaleddemo.operator.it.LocalClusterResource;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 6, end to end: real clicks on real demo-app processes (one per kwok pod, hack/e2e/PodRunner.java) are
+ * scraped by a real Prometheus through the operator's ServiceMonitor, turned into clicks per second by a real
+ * prometheus-adapter running the rule the operator merged into its ConfigMap, and scale the Deployment through
+ * the operator's HPA in the real kube-controller-manager. The operator runs in-process (as in OperatorIT).
+ *
+ * <p>Apps use the fastest settings the CRD lets a Prometheus honour sensibly (1s scrape, 4s window, the minimum
+ * of 4 intervals) and an HPA behaviour without scale-down delay, so each scenario takes tens of seconds.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScalingE2EIT {
+  private static final Logger LOG = Logger.getLogger(ScalingE2EIT.class);
+  private static final Duration CLICK_LIMIT = Duration.ofMinutes(3);
+  private static E2EStack stack;
+
+  @Inject
+  KubernetesClient client;
+
+  LocalCluster cluster = LocalCluster.get();
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<ClickDriver> drivers = new ArrayList<>();
+
+  @BeforeAll
+  static void stackUp() {
+    stack = E2EStack.up(LocalCluster.get());
+  }
+
+  @AfterAll
+  static void stackDown() {
+    if (stack != null) {
+      stack.down();
+    }
+  }
+
+  @AfterEach
+  void cleanUp() {
+    drivers.forEach(ClickDriver::close);
+    // restore whatever a test stopped, then delete its apps (the operator removes their rules) and namespaces
+    stack.startPrometheus();
+    stack.startAdapter();
+    for (String ns : namespaces) {
+      client.resources(ScaledDemoApp.class).inNamespace(ns).delete();
+    }
+    for (String ns : namespaces) {
+      await("apps in " + ns + " gone", Duration.ofSeconds(60))
+          .until(() -> client.resources(ScaledDemoApp.class).inNamespace(ns).list().getItems().isEmpty());
+      client.namespaces().withName(ns).delete();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ a
+
+  @Test
+  @Order(1)
+  void clicksScaleTheAppUpToTheLoadCappedByMaxAndBackDownToMin() {
+    String ns = namespace("e2e-a");
+    String app = "clicks";
+    create(ns, app, "demo_app_button_clicks_total", "10", 1, 4);
+    awaitReady(ns, app);
+    awaitAdapterServes(ns, "demo_app_button_clicks_total");
+    await("Prometheus scrapes the pod as the ServiceMonitor says", Duration.ofSeconds(30)).untilAsserted(() -> {
+      String targets = httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active");
+      assertThat(targets).contains("\"scrapePool\":\"serviceMonitor/" + ns + "/" + app + "/0\"")
+          .contains("\"scrapeInterval\":\"1s\"").contains("\"health\":\"up\"")
+          .contains("\"namespace\":\"" + ns + "\"").contains("\"endpoint\":\"web\"")
+          .contains("\"service\":\"" + app + "\"");
+    });
+
+    // 25 clicks/s against a target of 10 per pod: ceil(25 / 10) = 3 replicas
+    ClickDriver load = clicks(ns, app, 25);
+    awaitScale(ns, app, 3, Duration.ofSeconds(90));
+    await("every one of the 3 pods has a demo-app process that gets clicks", Duration.ofSeconds(30))
+        .untilAsserted(() -> {
+          List<E2EStack.PodProcess> pods = stack.pods(ns, app);
+          assertThat(pods).hasSize(3).allMatch(E2EStack.PodProcess::serving);
+          Map<String, Integer> before = load.clicksPerPod();
+          Thread.sleep(1500);
+          Map<String, Integer> after = load.clicksPerPod();
+          for (E2EStack.PodProcess p : pods) {
+            assertThat(after.getOrDefault(p.pod(), 0)).as(p.pod()).isGreaterThan(before.getOrDefault(p.pod(), 0));
+          }
+        });
+    await("the per-pod metric near 25/3 in status and in kubectl's CLICKS/S column", Duration.ofSeconds(45))
+        .untilAsserted(() -> {
+          ScaledDemoApp sda = sda(ns, app);
+          assertThat(sda.getStatus().getCurrentClicksPerSecondPerPod()).isNotNull();
+          BigDecimal current = Quantity.getAmountInBytes(new Quantity(sda.getStatus().getCurrentClicksPerSecondPerPod()));
+          assertThat(current).isBetween(new BigDecimal("6.5"), new BigDecimal("10.5"));
+          assertThat(sda.getStatus().getDesiredReplicas()).isEqualTo(3);
+          String table = cluster.kubectl("get", "sda", app, "-n", ns);
+          LOG.infof("kubectl get sda:%n%s", table);
+          Map<String, String> cells = cells(table);
+          assertThat(cells.get("CLICKS/S")).isEqualTo(sda.getStatus().getCurrentClicksPerSecondPerPod());
+          assertThat(cells.get("REPLICAS")).isEqualTo("3");
+        });
+
+    // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
+    load.close();
+    ClickDriver heavy = clicks(ns, app, 60);
+    awaitScale(ns, app, 4, Duration.ofSeconds(90));
+    await("ScalingLimited says the maximum capped it", Duration.ofSeconds(30)).untilAsserted(() -> {
+      Condition limited = condition(ns, app, "ScalingLimited");
+      assertThat(limited.getStatus()).isEqualTo("True");
+      assertThat(limited.getReason()).isEqualTo("TooManyReplicas");
+    });
+
+    heavy.close();
+    awaitScale(ns, app, 1, Duration.ofSeconds(90));
+    await("only one demo-app process left", Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(stack.pods(ns, app)).hasSize(1));
+    LOG.infof("clicks per pod: %s (25/s), %s (60/s); errors %d/%d", load.clicksPerPod(), heavy.clicksPerPod(),
+        load.errors(), heavy.errors());
+  }
+
+  // ------------------------------------------------------------------------------------------------ b
+
+  @Test
+  @Order(2)
+  void twoAppsInTwoNamespacesWithTheirOwnCountersAndTargetsScaleIndependently() {
+    String nsA = namespace("e2e-b-alpha");
+    String nsB = namespace("e2e-b-beta");
+    create(nsA, "alpha", "alpha_clicks_total", "5", 1, 4);
+    create(nsB, "beta", "beta_clicks_total", "20", 1, 2);
+    awaitReady(nsA, "alpha");
+    awaitReady(nsB, "beta");
+    await("the adapter runs with both rules of the operator", Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(stack.adapterConfig()).contains("alpha_clicks_total").contains("beta_clicks_total");
+      String hash = client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+          .withName(LocalCluster.ADAPTER_DEPLOYMENT).get().getSpec().getTemplate().getMetadata().getAnnotations()
+          .get("scaleddemo.dev/adapter-config-hash");
+      assertThat(stack.adapterState().get("key")).endsWith("/" + hash);
+    });
+    awaitAdapterServes(nsA, "alpha_clicks_total");
+    awaitAdapterServes(nsB, "beta_clicks_total");
+
+    // alpha: 12/s against 5 per pod -> 3; beta: 50/s against 20 per pod -> ceil(2.5) = 3, capped at its max 2
+    clicks(nsA, "alpha", 12);
+    clicks(nsB, "beta", 50);
+    awaitScale(nsA, "alpha", 3, Duration.ofSeconds(90));
+    awaitScale(nsB, "beta", 2, Duration.ofSeconds(90));
+    Awaitility.await("both stay where their own load puts them").during(Duration.ofSeconds(8))
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+          assertThat(deployment(nsA, "alpha").getSpec().getReplicas()).isEqualTo(3);
+          assertThat(deployment(nsB, "beta").getSpec().getReplicas()).isEqualTo(2);
+        });
+    String alphaMetric = cluster.kubectl("get", "--raw",
+        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA + "/pods/*/alpha_clicks_per_second");
+    String betaMetric = cluster.kubectl("get", "--raw",
+        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsB + "/pods/*/beta_clicks_per_second");
+    assertThat(alphaMetric).contains("\"namespace\":\"" + nsA + "\"").doesNotContain(nsB);
+    assertThat(betaMetric).contains("\"namespace\":\"" + nsB + "\"").doesNotContain(nsA);
+    assertThat(stack.pods(nsA, "alpha")).hasSize(3);
+    assertThat(stack.pods(nsB, "beta")).hasSize(2);
+  }
+
+  // ------------------------------------------------------------------------------------------------ c
+
+  @Test
+  @Order(3)
+  void withPrometheusDownNothingIsScaledAndTheConditionsSaySoThenScalingResumes() {
+    String ns = namespace("e2e-c");
+    String app = "prom-outage";
+    create(ns, app, "outage_clicks_total", "10", 1, 4);
+    awaitReady(ns, app);
+    awaitAdapterServes(ns, "outage_clicks_total");
+    ClickDriver load = clicks(ns, app, 25);
+    awaitScale(ns, app, 3, Duration.ofSeconds(90));
+
+    stack.stopPrometheus();
+    await("ScalingActive=False: the HPA cannot get the metric", Duration.ofSeconds(60)).untilAsserted(() -> {
+      Condition active = condition(ns, app, "ScalingActive");
+      assertThat(active.getStatus()).isEqualTo("False");
+      assertThat(active.getReason()).isEqualTo("FailedGetPodsMetric");
+      assertThat(active.getMessage()).contains("outage_clicks_per_second");
+    });
+    LOG.infof("Prometheus down: %s", condition(ns, app, "ScalingActive").getMessage());
+    // the load goes away while nobody can measure it: nothing is scaled, least of all to min
+    load.close();
+    Awaitility.await("replicas stay 3 over several HPA syncs").during(Duration.ofSeconds(16))
+        .atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(3));
+
+    stack.startPrometheus();
+    await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
+        () -> assertThat(condition(ns, app, "ScalingActive").getStatus()).isEqualTo("True"));
+    awaitScale(ns, app, 1, Duration.ofSeconds(90));
+  }
+
+  // ------------------------------------------------------------------------------------------------ d
+
+  @Test
+  @Order(4)
+  void withTheAdapterDownTheApiServiceIsUnavailableAndTheConditionSaysSo() {
+    String ns = namespace("e2e-d");
+    String app = "adapter-outage";
+    create(ns, app, "adapter_outage_clicks_total", "10", 1, 4);
+    awaitReady(ns, app);
+    awaitAdapterServes(ns, "adapter_outage_clicks_total");
+    ClickDriver load = clicks(ns, app, 15);
+    awaitScale(ns, app, 2, Duration.ofSeconds(90));
+
+    stack.stopAdapter();
+    await("APIService v1beta2.custom.metrics.k8s.io unavailable", Duration.ofSeconds(60)).untilAsserted(() -> {
+      String available = cluster.kubectl("get", "apiservice", "v1beta2.custom.metrics.k8s.io", "-o",
+          "jsonpath={.status.conditions[?(@.type==\"Available\")].status}");
+      assertThat(available).isEqualTo("False");
+    });
+    await("ScalingActive=False names the custom metrics API", Duration.ofSeconds(60)).untilAsserted(() -> {
+      Condition active = condition(ns, app, "ScalingActive");
+      assertThat(active.getStatus()).isEqualTo("False");
+      assertThat(active.getReason()).isEqualTo("FailedGetPodsMetric");
+      assertThat(active.getMessage()).contains("custom metrics API");
+    });
+    LOG.infof("adapter down: %s", condition(ns, app, "ScalingActive").getMessage());
+    load.close();
+    Awaitility.await("replicas stay 2").during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(2));
+
+    stack.startAdapter();
+    await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
+        () -> assertThat(condition(ns, app, "ScalingActive").getStatus()).isEqualTo("True"));
+    awaitScale(ns, app, 1, Duration.ofSeconds(90));
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  private String namespace(String prefix) {
+    String ns = prefix + "-" + Long.toString(System.nanoTime() % 100000, 36);
+    cluster.kubectlStdin(LocalCluster.namespaceYaml(ns), "apply", "-f", "-");
+    namespaces.add(ns);
+    await("default ServiceAccount in " + ns, Duration.ofSeconds(30))
+        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    return ns;
+  }
+
+  /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
+  private void create(String ns, String name, String counter, String target, int min, int max) {
+    String yaml = """
+        apiVersion: scaleddemo.dev/v1alpha1
+        kind: ScaledDemoApp
+        metadata:
+          name: %s
+        spec:
+          metric:
+            counter: %s
+          scaling:
+            minReplicas: %d
+            maxReplicas: %d
+            targetClicksPerSecondPerPod: "%s"
+            rateWindow: 4s
+            behavior:
+              scaleUp:
+                stabilizationWindowSeconds: 0
+                policies: [{type: Percent, value: 900, periodSeconds: 1}]
+              scaleDown:
+                stabilizationWindowSeconds: 3
+                policies: [{type: Percent, value: 100, periodSeconds: 1}]
+          monitoring:
+            interval: 1s
+            dashboard: false
+        """.formatted(name, counter, min, max, target);
+    client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
+  }
+
+  private ClickDriver clicks(String ns, String app, double perSecond) {
+    ClickDriver d = ClickDriver.start(stack, ns, app, perSecond, CLICK_LIMIT);
+    drivers.add(d);
+    return d;
+  }
+
+  private ScaledDemoApp sda(String ns, String name) {
+    return client.resources(ScaledDemoApp.class).inNamespace(ns).withName(name).get();
+  }
+
+  private Deployment deployment(String ns, String name) {
+    return client.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  private Condition condition(String ns, String name, String type) {
+    ScaledDemoApp sda = sda(ns, name);
+    Optional<Condition> c = sda.getStatus() == null ? Optional.empty()
+        : sda.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
+    return c.orElseThrow(() -> new AssertionError("no " + type + " condition on " + ns + "/" + name));
+  }
+
+  private void awaitReady(String ns, String name) {
+    await(ns + "/" + name + " Ready", Duration.ofSeconds(90)).untilAsserted(() -> {
+      ScaledDemoApp sda = sda(ns, name);
+      assertThat(sda.getStatus()).isNotNull();
+      Condition ready = sda.getStatus().getConditions().get(0);
+      assertThat(ready.getType()).isEqualTo("Ready");
+      assertThat(ready.getStatus()).as(ready.getMessage()).isEqualTo("True");
+      assertThat(stack.pods(ns, name)).as("demo-app processes").isNotEmpty().allMatch(E2EStack.PodProcess::serving);
+    });
+  }
+
+  /** The adapter, restarted with the operator's rule, serves the app's per-second metric (0 before any click). */
+  private void awaitAdapterServes(String ns, String counter) {
+    String metric = counter.substring(0, counter.length() - "_total".length()) + "_per_second";
+    await("custom.metrics.k8s.io serves " + metric + " in " + ns, Duration.ofSeconds(90)).untilAsserted(() -> {
+      LocalCluster.Result r = cluster.kubectlResult(null, "get", "--raw",
+          "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + ns + "/pods/*/" + metric);
+      assertThat(r.code()).as(r.stderr()).isZero();
+      assertThat(r.stdout()).contains("\"metric\":{\"name\":\"" + metric + "\"");
+    });
+  }
+
+  private void awaitScale(String ns, String name, int replicas, Duration timeout) {
+    long t0 = System.nanoTime();
+    try {
+      await(ns + "/" + name + " at " + replicas + " ready replicas", timeout).untilAsserted(() -> {
+        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
+            .withName(name).get();
+        assertThat(hpa.getStatus().getDesiredReplicas()).as("HPA desired").isEqualTo(replicas);
+        Deployment d = deployment(ns, name);
+        assertThat(d.getSpec().getReplicas()).as("Deployment spec.replicas").isEqualTo(replicas);
+        assertThat(d.getStatus().getReadyReplicas()).as("ready").isEqualTo(replicas);
+        assertThat(d.getStatus().getReplicas()).as("replicas (old pods gone)").isEqualTo(replicas);
+        assertThat(sda(ns, name).getStatus().getReplicas()).as("status.replicas").isEqualTo(replicas);
+      });
+    } catch (ConditionTimeoutException e) {
+      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get();
+      fail(ns + "/" + name + " did not reach " + replicas + " replicas; HPA status "
+          + Serialization.asJson(hpa.getStatus()) + "\nSDA status " + Serialization.asJson(sda(ns, name).getStatus())
+          + "\npods " + stack.pods(ns, name) + "\nrunner log:\n" + stack.log("runner") + "\nadapter log:\n"
+          + stack.log("adapter"), e);
+    }
+    LOG.infof("%s/%s at %d replicas after %d ms", ns, name, replicas,
+        Duration.ofNanos(System.nanoTime() - t0).toMillis());
+  }
+
+  private static Map<String, String> cells(String table) {
+    List<String> lines = table.lines().toList();
+    String header = lines.get(0);
+    String row = lines.get(1);
+    Map<String, String> cells = new java.util.LinkedHashMap<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(header);
+    List<Integer> starts = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    while (m.find()) {
+      names.add(m.group());
+      starts.add(m.start());
+    }
+    for (int i = 0; i < names.size(); i++) {
+      int start = Math.min(starts.get(i), row.length());
+      int end = i + 1 < names.size() ? Math.min(starts.get(i + 1), row.length()) : row.length();
+      cells.put(names.get(i), row.substring(start, end).trim());
+    }
+    return cells;
+  }
+
+  private static ConditionFactory await(String alias, Duration atMost) {
+    return Awaitility.await(alias).atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions();
+  }
+
+  private static String httpGet(String url) throws Exception {
+    var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(5))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
