@@ -1,0 +1,40 @@
+package dev.scaleddemo.operator.config;
+
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Leader election, so that more than one replica of the operator can run: only the replica holding the Lease
+ * reconciles, the others keep their informers warm and take over when the leader stops renewing.
+ *
+ * <p>QOSDK looks this bean up when it builds JOSDK's configuration and uses it in the profiles listed in
+ * {@code quarkus.operator-sdk.activate-leader-election-for-profiles} (default {@code prod}; tests run the
+ * operator in the {@code test} profile without it). The Lease lives in {@code
+ * scaleddemo.leader-election.lease-namespace} if set, else in the operator's own namespace, which the Deployment
+ * passes as {@code KUBERNETES_NAMESPACE} (downward API; not referenced from application.properties, or the
+ * Kubernetes extension would generate a literal value for it); when both are unset (running outside a cluster)
+ * JOSDK falls back to the Kubernetes client's namespace. The identity is JOSDK's default, the pod's
+ * {@code HOSTNAME}. The RBAC for it is the {@code scaled-demo-operator-leader-election} Role (leases:
+ * get/create/update in that namespace), configured in application.properties.
+ */
+@ApplicationScoped
+public class LeaderElection {
+  public static final String DEFAULT_LEASE_NAME = "scaled-demo-operator-lease";
+
+  @Produces
+  @Singleton
+  LeaderElectionConfiguration leaderElectionConfiguration(
+      @ConfigProperty(name = "scaleddemo.leader-election.lease-name", defaultValue = DEFAULT_LEASE_NAME)
+          String leaseName,
+      @ConfigProperty(name = "scaleddemo.leader-election.lease-namespace") Optional<String> leaseNamespace) {
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+        .withLeaseNamespace(leaseNamespace.or(() -> Optional.ofNullable(System.getenv("KUBERNETES_NAMESPACE")))
+            .filter(s -> !s.isBlank()).orElse(null))
+        .build();
+  }
+}
