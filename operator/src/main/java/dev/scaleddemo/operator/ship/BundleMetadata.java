@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.ship;
 
 import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 import io.quarkiverse.operatorsdk.annotations.CSVMetadata.Annotations;
+import io.quarkiverse.operatorsdk.annotations.CSVMetadata.Icon;
 import io.quarkiverse.operatorsdk.annotations.CSVMetadata.InstallMode;
 import io.quarkiverse.operatorsdk.annotations.CSVMetadata.Link;
 import io.quarkiverse.operatorsdk.annotations.CSVMetadata.Maintainer;
@@ -32,6 +33,8 @@ import io.quarkiverse.operatorsdk.annotations.SharedCSVMetadata;
         chart; the operator merges its rules into the adapter's ConfigMap and rolls the adapter when they change.""",
     keywords = {"autoscaling", "hpa", "custom metrics", "prometheus", "prometheus-adapter", "demo"},
     maturity = "alpha",
+    // read from src/main/kubernetes/
+    icon = @Icon(fileName = "scaled-demo-operator-icon.svg", mediatype = "image/svg+xml"),
     minKubeVersion = "1.30.0",
     provider = @Provider(name = "scaled-demo", url = "https://github.com/scaled-demo"),
     maintainers = @Maintainer(name = "scaled-demo maintainers", email = "maintainers@scaled-demo.dev"),

@@ -213,26 +213,33 @@ public final class ShipArtifacts {
 
   // ------------------------------------------------------------------------------------------------ drift
 
+  /** Blocks whose entries the Kubernetes extension writes in a different order from build to build. */
+  static final Set<String> UNORDERED = Set.of("env:", "labels:", "annotations:", "matchLabels:");
+
   /**
-   * The Kubernetes extension lists the container's environment variables in a different order from build to
-   * build (they come from an unordered collection of config properties): sorted by name, so that the checked-in
-   * copies only change when their content does. Works on the text (the Helm templates are not YAML), for block
-   * style sequences under an {@code env:} key, whichever way they are indented.
+   * The Kubernetes extension writes the container's environment variables and the labels and annotations maps in
+   * a different order from build to build (they come from unordered collections): sorted here (env by name, maps
+   * by key), so that the checked-in copies only change when their content does. Works on the text, since the Helm
+   * templates are not YAML, for block style sequences and maps, whichever way they are indented.
    */
   public static String sortEnv(String yaml) {
     List<String> lines = new ArrayList<>(List.of(yaml.split("\n", -1)));
     for (int i = 0; i < lines.size(); i++) {
       String key = lines.get(i).trim();
-      if (!key.equals("env:") && !key.equals("- env:")) continue;
+      if (key.startsWith("- ")) key = key.substring(2);
+      if (!UNORDERED.contains(key)) continue;
       int first = i + 1;
-      if (first >= lines.size() || !lines.get(first).trim().startsWith("- name:")) continue;
+      if (first >= lines.size() || lines.get(first).isBlank()) continue;
+      int keyIndent = lines.get(i).indexOf(key);
       int itemIndent = indent(lines.get(first));
+      boolean sequence = lines.get(first).trim().startsWith("- ");
+      if (!sequence && itemIndent <= keyIndent) continue; // empty map
       List<List<String>> entries = new ArrayList<>();
       int j = first;
       while (j < lines.size()) {
         String l = lines.get(j);
         int ind = indent(l);
-        if (l.isBlank() || ind < itemIndent || (ind == itemIndent && !l.trim().startsWith("- "))) break;
+        if (l.isBlank() || ind < itemIndent || (sequence && ind == itemIndent && !l.trim().startsWith("- "))) break;
         if (ind == itemIndent) entries.add(new ArrayList<>());
         entries.get(entries.size() - 1).add(l);
         j++;
@@ -240,7 +247,6 @@ public final class ShipArtifacts {
       entries.sort(java.util.Comparator.comparing(e -> e.get(0).trim()));
       List<String> sorted = entries.stream().flatMap(List::stream).toList();
       for (int k = 0; k < sorted.size(); k++) lines.set(first + k, sorted.get(k));
-      i = j - 1;
     }
     return String.join("\n", lines);
   }
