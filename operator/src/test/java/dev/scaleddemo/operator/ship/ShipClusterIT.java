@@ -38,6 +38,10 @@ class ShipClusterIT {
   private static LocalCluster cluster;
   private static Path helm;
 
+  /**
+   * The LocalCluster of this JVM: started here, or by OperatorIT when it ran first (Quarkus keeps that app, and
+   * with it the cluster, until the JVM ends; with one JVM per test class this class starts its own).
+   */
   @BeforeAll
   static void cluster() {
     cluster = LocalCluster.get();
