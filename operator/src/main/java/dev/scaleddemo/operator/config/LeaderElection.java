@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * Kubernetes extension would generate a literal value for it); when both are unset (running outside a cluster)
  * JOSDK falls back to the Kubernetes client's namespace. The identity is JOSDK's default, the pod's
  * {@code HOSTNAME}. The RBAC for it is the {@code scaled-demo-operator-leader-election} Role (leases:
- * get/create/update in that namespace), configured in application.properties.
+ * get/create/update/patch in that namespace), configured in application.properties.
  *
  * <p>Losing the lease: JOSDK's default ({@code exitOnStopLeading}) calls {@code System.exit} from the callback,
  * which deadlocks when the callback runs because the JVM is already shutting down (SIGTERM -> Quarkus stops the

@@ -137,7 +137,7 @@ class ShipArtifactsIT {
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(lease.getRules()).singleElement().satisfies(r -> {
       assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
-      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "create", "update", "patch");
     });
     assertThat(ofType(items, RoleBinding.class)).anySatisfy(b -> {
       assertThat(b.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());

@@ -17,12 +17,19 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,5 +223,158 @@ class ShipClusterIT {
     } finally {
       cluster.kubectl("delete", "namespace", ns, "--wait=false");
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------- leader election
+
+  /**
+   * Two replicas of the packaged operator (prod profile, so leader election on), as processes with the chart's
+   * ServiceAccount token, i.e. exactly the chart's RBAC: one holds the Lease and processes events, the other
+   * stays Ready with its informers running; on SIGTERM the leader exits promptly (JOSDK's exit-on-stop-leading
+   * used to deadlock it) and the other takes the Lease over and reconciles.
+   */
+  @Test
+  void twoReplicasElectOneLeaderAndFailOver() throws Exception {
+    String ns = "sdo-le";
+    Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
+    Map<String, Process> replicas = new java.util.TreeMap<>();
+    try {
+      var install = helm("install", "sdo-le", ShipArtifacts.helmChartDir().toString(), "--namespace", ns,
+          "--set", "app.replicas=0", "--wait", "--timeout", "120s");
+      assertThat(install.code()).as(install.output()).isZero();
+      Path kubeconfig = serviceAccountKubeconfig(ns);
+      for (String id : List.of("replica-a", "replica-b")) {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+            "-jar", jar.toString())
+            .redirectErrorStream(true).redirectOutput(log(id).toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "HOSTNAME", id,
+            "KUBERNETES_NAMESPACE", ns, "QUARKUS_HTTP_PORT", "0", "ADAPTER_NAMESPACE", ns,
+            NAMESPACES_ENV, ns));
+        replicas.put(id, pb.start());
+      }
+      String leader = await("a leader", Duration.ofSeconds(120), () -> {
+        String h = holder(ns);
+        return h != null && replicas.containsKey(h) ? h : null;
+      });
+      String follower = replicas.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      for (String id : replicas.keySet()) {
+        await(id + " ready", Duration.ofSeconds(90), () -> ready(id) ? "ok" : null);
+      }
+      for (String id : replicas.keySet()) {
+        assertThat(Files.readString(log(id))).as(id + " watches what the chart says")
+            .contains("for namespace(s): [" + ns + "]");
+      }
+      assertThat(Files.readString(log(leader))).contains("Started event processing");
+      assertThat(Files.readString(log(follower))).as("the follower does not process events")
+          .contains("controller started").doesNotContain("Started event processing");
+
+      Process p = replicas.get(leader);
+      p.destroy(); // SIGTERM, as the kubelet does
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("leader exits on SIGTERM:\n" + tail(leader)).isTrue();
+      assertThat(Files.readString(log(leader))).contains("Stopped leading: shutting down");
+      await("failover to " + follower, Duration.ofSeconds(90), () -> follower.equals(holder(ns)) ? "ok" : null);
+      await(follower + " processing", Duration.ofSeconds(30),
+          () -> contains(log(follower), "Started event processing") ? "ok" : null);
+
+      // the new leader reconciles with the chart's RBAC: children appear, and the finalizer goes on delete
+      cluster.kubectl("-n", ns, "apply", "-f", TestApps.root().resolve("samples/custom-behavior-demo-app.yaml")
+          .toString());
+      await("the new leader's Deployment", Duration.ofSeconds(60), () -> cluster.kubectlResult(null, "-n", ns,
+          "get", "deployment", "custom-behavior-demo-app").code() == 0 ? "ok" : null);
+      cluster.kubectl("-n", ns, "delete", "scaleddemoapp", "custom-behavior-demo-app", "--timeout=60s");
+    } finally {
+      for (Process p : replicas.values()) {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+      }
+      helm("uninstall", "sdo-le", "--namespace", ns, "--wait", "--timeout", "120s");
+      cluster.kubectl("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
+  private static Path log(String id) {
+    return Path.of("target/leader-election-" + id + ".log").toAbsolutePath();
+  }
+
+  private static String tail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(log(id));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static boolean contains(Path file, String text) {
+    try {
+      return Files.readString(file).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String holder(String ns) {
+    var r = cluster.kubectlResult(null, "-n", ns, "get", "lease", "scaled-demo-operator-lease", "-o",
+        "jsonpath={.spec.holderIdentity}");
+    return r.code() == 0 ? r.stdout().trim() : null;
+  }
+
+  private static final Pattern LISTENING = Pattern.compile("Listening on: http://[0-9.]+:(\\d+)");
+
+  private static boolean ready(String id) {
+    try {
+      Matcher m = LISTENING.matcher(Files.readString(log(id)));
+      if (!m.find()) return false;
+      var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + m.group(1) + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static <T> T await(String what, Duration timeout, java.util.function.Supplier<T> probe)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      T value = probe.get();
+      if (value != null) return value;
+      Thread.sleep(500);
+    }
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n--- replica-a\n"
+        + tail("replica-a") + "\n--- replica-b\n" + tail("replica-b"));
+  }
+
+  /** A kubeconfig for the chart's ServiceAccount (a TokenRequest token) on this cluster. */
+  private static Path serviceAccountKubeconfig(String ns) throws IOException {
+    String token = cluster.kubectl("-n", ns, "create", "token", NAME, "--duration=1h").trim();
+    String ca = cluster.kubectl("config", "view", "--raw", "--minify", "-o",
+        "jsonpath={.clusters[0].cluster.certificate-authority-data}").trim();
+    Path file = Path.of("target/leader-election-kubeconfig").toAbsolutePath();
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: sdo
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: sdo
+          context: {cluster: sdo, user: %s, namespace: %s}
+        current-context: sdo
+        """.formatted(cluster.serverUrl(), ca, NAME, token, NAME, ns));
+    return file;
   }
 }
