@@ -51,6 +51,13 @@ class ShipClusterIT {
    */
   @BeforeAll
   static void cluster() {
+    // LocalCluster keeps its JVM-wide handle in system properties; when OperatorIT's Quarkus app failed to boot,
+    // its test resource already stopped that cluster (and removed its kubeconfig): start a new one then.
+    String kubeconfig = System.getProperty("sdo.it.kubeconfig");
+    if (kubeconfig != null && !Files.isRegularFile(Path.of(kubeconfig))) {
+      System.clearProperty("sdo.it.kubeconfig");
+      System.clearProperty("sdo.it.bin");
+    }
     cluster = LocalCluster.get();
     var ready = cluster.kubectlResult(null, "get", "--raw", "/readyz");
     assertThat(ready.code()).as("local control plane answers (" + cluster.serverUrl() + "): " + ready.output())
