@@ -243,7 +243,7 @@ class ShipClusterIT {
   @Test
   void twoReplicasElectOneLeaderAndFailOver() throws Exception {
     String ns = "sdo-le";
-    Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    Path jar = Path.of("target/packaged-operator/quarkus-run.jar").toAbsolutePath(); // see operator/pom.xml
     assertThat(jar).exists();
     cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
     Map<String, Process> replicas = new java.util.TreeMap<>();
