@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -15,6 +16,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("scaleddemoapps")
 @ShortNames("sda")
 @Categories("all")
+// display name and description of the owned CRD in the OLM bundle's CSV
+@CSVMetadata(displayName = "Scaled Demo App",
+    description = "A demo app autoscaled on its click rate: Deployment, Service, Ingress, ServiceMonitor, "
+        + "prometheus-adapter rule, HPA and dashboard")
 // kubectl shows columns in CRD order. The CRD generator sorts them by jsonPath; PrinterColumnOrder puts them
 // back in the order written here (quarkus.operator-sdk.crd.post-processor).
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,

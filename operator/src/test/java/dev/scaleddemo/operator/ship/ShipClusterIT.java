@@ -1,0 +1,387 @@
+package dev.scaleddemo.operator.ship;
+
+import static dev.scaleddemo.operator.ship.ShipArtifacts.NAME;
+import static dev.scaleddemo.operator.ship.ShipArtifacts.NAMESPACES_ENV;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.LocalCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The three install paths against the real local control plane (LocalCluster: kube-apiserver with RBAC and Pod
+ * Security admission, controller-manager, scheduler, kwok nodes): install.yaml passes a server-side dry run,
+ * the Helm chart lints, renders with the values applied and really installs (Deployment Available, restricted
+ * Pod Security enforced in its namespace, RBAC as intended), and every alm-examples entry of the OLM bundle is
+ * valid against the CRD on the API server.
+ */
+class ShipClusterIT {
+  private static LocalCluster cluster;
+  private static Path helm;
+
+  /**
+   * The LocalCluster of this JVM: started here, or by OperatorIT when it ran first (Quarkus keeps that app, and
+   * with it the cluster, until the JVM ends; with one JVM per test class this class starts its own).
+   */
+  @BeforeAll
+  static void cluster() {
+    // LocalCluster keeps its JVM-wide handle in system properties; when OperatorIT's Quarkus app failed to boot,
+    // its test resource already stopped that cluster (and removed its kubeconfig): start a new one then.
+    String kubeconfig = System.getProperty("sdo.it.kubeconfig");
+    if (kubeconfig != null && !Files.isRegularFile(Path.of(kubeconfig))) {
+      System.clearProperty("sdo.it.kubeconfig");
+      System.clearProperty("sdo.it.bin");
+    }
+    cluster = LocalCluster.get();
+    var ready = cluster.kubectlResult(null, "get", "--raw", "/readyz");
+    assertThat(ready.code()).as("local control plane answers (" + cluster.serverUrl() + "): " + ready.output())
+        .isZero();
+    helm = ShipArtifacts.buildTool("build-helm.sh");
+  }
+
+  static String namespaceYaml(String name) {
+    return """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: %s
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/warn: restricted
+        """.formatted(name);
+  }
+
+  static ShipArtifacts.Result helm(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(helm.toString(), "--kubeconfig", cluster.kubeconfig().toString()));
+    cmd.addAll(List.of(args));
+    Path home = Path.of("target/helm-home").toAbsolutePath();
+    return ShipArtifacts.exec(TestApps.root(), Map.of(
+        "HELM_CACHE_HOME", home.resolve("cache").toString(),
+        "HELM_CONFIG_HOME", home.resolve("config").toString(),
+        "HELM_DATA_HOME", home.resolve("data").toString()), Duration.ofMinutes(5), null, cmd.toArray(String[]::new));
+  }
+
+  // ---------------------------------------------------------------------------------------------- install.yaml
+
+  @Test
+  void installYamlServerSideDryRun() {
+    // a dry run creates nothing, so the namespaced objects need their namespace for real (the file's first object)
+    cluster.kubectlStdin(namespaceYaml(ShipArtifacts.NAMESPACE), "apply", "-f", "-");
+    try {
+      var r = cluster.kubectlResult(null, "apply", "--dry-run=server", "-f",
+          ShipArtifacts.installYamlFile().toString());
+      assertThat(r.code()).as(r.output()).isZero();
+      assertThat(r.stdout()).contains("customresourcedefinition.apiextensions.k8s.io/scaleddemoapps.scaleddemo.dev",
+          "serviceaccount/" + NAME, "role.rbac.authorization.k8s.io/scaled-demo-operator-leader-election",
+          "deployment.apps/" + NAME).contains("(server dry run)");
+      assertThat(r.stderr()).as("restricted Pod Security").doesNotContain("would violate PodSecurity");
+    } finally {
+      cluster.kubectl("delete", "namespace", ShipArtifacts.NAMESPACE, "--wait=false");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- Helm
+
+  @Test
+  void helmLint() {
+    var r = helm("lint", "--strict", ShipArtifacts.helmChartDir().toString());
+    assertThat(r.code()).as(r.output()).isZero();
+    assertThat(r.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+  }
+
+  @Test
+  void helmTemplateAppliesValues() {
+    var r = helm("template", "sdo", ShipArtifacts.helmChartDir().toString(), "--namespace", "ops", "--include-crds",
+        "--set", "app.image=registry.example.org/sdo:1.2.3",
+        "--set", "app.replicas=3",
+        "--set-string", "app.envs." + NAMESPACES_ENV + "=team-a\\,team-b",
+        "--set", "app.envs.ADAPTER_NAMESPACE=metrics",
+        "--set", "app.envs.ADAPTER_CONFIG_MAP=adapter-rules",
+        "--set", "app.envs.ADAPTER_DEPLOYMENT=",
+        "--set", "app.resources.limits.memory=512Mi",
+        "--set", "app.resources.requests.cpu=250m");
+    assertThat(r.code()).as(r.output()).isZero();
+    List<HasMetadata> items = Serialization.unmarshal(r.stdout());
+    assertThat(items).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("CustomResourceDefinition",
+        "ServiceAccount", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding",
+        "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+    for (HasMetadata item : items) {
+      if (List.of("ServiceAccount", "Role", "RoleBinding", "Service", "Deployment").contains(item.getKind())) {
+        assertThat(item.getMetadata().getNamespace()).as(item.getKind()).isEqualTo("ops");
+      }
+      if (item instanceof ClusterRoleBinding b) {
+        assertThat(b.getSubjects()).allSatisfy(s -> assertThat(s.getNamespace()).isEqualTo("ops"));
+      }
+      if (item instanceof RoleBinding b) {
+        assertThat(b.getSubjects()).allSatisfy(s -> assertThat(s.getNamespace()).isEqualTo("ops"));
+      }
+    }
+    Deployment d = items.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
+        .orElseThrow();
+    assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("registry.example.org/sdo:1.2.3");
+    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
+    assertThat(c.getResources().getRequests().get("cpu").toString()).isEqualTo("250m");
+    Map<String, EnvVar> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(env.get(NAMESPACES_ENV).getValue()).isEqualTo("team-a,team-b");
+    assertThat(env.get("ADAPTER_NAMESPACE").getValue()).isEqualTo("metrics");
+    assertThat(env.get("ADAPTER_CONFIG_MAP").getValue()).isEqualTo("adapter-rules");
+    assertThat(env.get("ADAPTER_DEPLOYMENT").getValue()).as("empty: never roll the adapter").isEmpty();
+    assertThat(env.get("ADAPTER_CONFIG_KEY").getValue()).isEqualTo("config.yaml");
+    assertThat(env.get("KUBERNETES_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+  }
+
+  /**
+   * A real {@code helm install --wait}: kwok runs no containers but reports the pods Running and Ready, so the
+   * Deployment becomes Available exactly when its pods are admitted and scheduled; the namespace enforces the
+   * restricted Pod Security Standard, so the pods are only created if their security context complies.
+   */
+  @Test
+  void helmInstallIntoTheCluster() {
+    String ns = "sdo-helm";
+    cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
+    try {
+      var install = helm("install", "sdo", ShipArtifacts.helmChartDir().toString(), "--namespace", ns, "--wait",
+          "--timeout", "180s");
+      assertThat(install.code()).as(install.output() + "\n" + describe(ns)).isZero();
+      assertThat(install.stdout()).contains("STATUS: deployed", "installed in namespace " + ns);
+      assertThat(cluster.kubectl("-n", ns, "get", "deployment", NAME, "-o",
+          "jsonpath={.status.availableReplicas}/{.spec.replicas}")).isEqualTo("2/2");
+      String sa = "system:serviceaccount:" + ns + ":" + NAME;
+      assertThat(canI(sa, "create", "leases.coordination.k8s.io", ns)).as("Lease in its namespace").isTrue();
+      assertThat(canI(sa, "update", "leases.coordination.k8s.io", ns)).isTrue();
+      assertThat(canI(sa, "create", "leases.coordination.k8s.io", "default")).as("Lease elsewhere").isFalse();
+      assertThat(canI(sa, "patch", "scaleddemoapps.scaleddemo.dev/status", "any")).isTrue();
+      assertThat(canI(sa, "update", "configmaps", "monitoring")).isTrue();
+      assertThat(canI(sa, "get", "secrets", ns)).as("no Secrets").isFalse();
+      assertThat(canI(sa, "create", "pods", ns)).as("no Pods").isFalse();
+      var status = helm("status", "sdo", "--namespace", ns);
+      assertThat(status.stdout()).contains("STATUS: deployed");
+    } finally {
+      var un = helm("uninstall", "sdo", "--namespace", ns, "--wait", "--timeout", "120s");
+      cluster.kubectl("delete", "namespace", ns, "--wait=false");
+      assertThat(un.code()).as(un.output()).isZero();
+    }
+  }
+
+  private String describe(String ns) {
+    var r = cluster.kubectlResult(null, "-n", ns, "get", "deploy,rs,pods,events", "-o", "wide");
+    return r.output();
+  }
+
+  private boolean canI(String user, String verb, String resource, String ns) {
+    var r = cluster.kubectlResult(null, "auth", "can-i", verb, resource, "-n", ns, "--as", user);
+    return r.stdout().trim().equals("yes");
+  }
+
+  // ---------------------------------------------------------------------------------------------- OLM bundle
+
+  @Test
+  void almExamplesAreValidOnTheApiServer() throws IOException {
+    JsonNode csv = ShipArtifactsIT.csv();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode examples = json.readTree(csv.at("/metadata/annotations/alm-examples").asText());
+    assertThat(examples).isNotEmpty();
+    String ns = "sdo-olm-examples";
+    cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
+    try {
+      for (JsonNode example : examples) {
+        var r = cluster.kubectlResult(json.writeValueAsString(example), "apply", "--dry-run=server", "-n", ns,
+            "-f", "-");
+        assertThat(r.code()).as(example.at("/metadata/name").asText() + ": " + r.output()).isZero();
+        assertThat(r.stdout()).contains("(server dry run)");
+      }
+      // the API server does validate them: the same example with min > max is refused
+      ObjectNode invalid = examples.get(0).deepCopy();
+      ((ObjectNode) invalid.with("spec").with("scaling")).put("minReplicas", 50).put("maxReplicas", 5);
+      var r = cluster.kubectlResult(json.writeValueAsString(invalid), "apply", "--dry-run=server", "-n", ns, "-f",
+          "-");
+      assertThat(r.code()).isNotZero();
+      assertThat(r.stderr()).contains("minReplicas");
+    } finally {
+      cluster.kubectl("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- leader election
+
+  /**
+   * Two replicas of the packaged operator (prod profile, so leader election on), as processes with the chart's
+   * ServiceAccount token, i.e. exactly the chart's RBAC: one holds the Lease and processes events, the other
+   * stays Ready with its informers running; on SIGTERM the leader exits promptly (JOSDK's exit-on-stop-leading
+   * used to deadlock it) and the other takes the Lease over and reconciles.
+   */
+  @Test
+  void twoReplicasElectOneLeaderAndFailOver() throws Exception {
+    String ns = "sdo-le";
+    Path jar = Path.of("target/packaged-operator/quarkus-run.jar").toAbsolutePath(); // see operator/pom.xml
+    assertThat(jar).exists();
+    cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
+    Map<String, Process> replicas = new java.util.TreeMap<>();
+    try {
+      var install = helm("install", "sdo-le", ShipArtifacts.helmChartDir().toString(), "--namespace", ns,
+          "--set", "app.replicas=0", "--wait", "--timeout", "120s");
+      assertThat(install.code()).as(install.output()).isZero();
+      Path kubeconfig = serviceAccountKubeconfig(ns);
+      for (String id : List.of("replica-a", "replica-b")) {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+            "-jar", jar.toString())
+            .redirectErrorStream(true).redirectOutput(log(id).toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "HOSTNAME", id,
+            "KUBERNETES_NAMESPACE", ns, "QUARKUS_HTTP_PORT", "0", "ADAPTER_NAMESPACE", ns,
+            NAMESPACES_ENV, ns));
+        replicas.put(id, pb.start());
+      }
+      String leader = await("a leader", Duration.ofSeconds(120), () -> {
+        String h = holder(ns);
+        return h != null && replicas.containsKey(h) ? h : null;
+      });
+      String follower = replicas.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      for (String id : replicas.keySet()) {
+        await(id + " ready", Duration.ofSeconds(90), () -> ready(id) ? "ok" : null);
+      }
+      for (String id : replicas.keySet()) {
+        assertThat(Files.readString(log(id))).as(id + " watches what the chart says")
+            .contains("for namespace(s): [" + ns + "]");
+      }
+      assertThat(Files.readString(log(leader))).contains("Started event processing");
+      assertThat(Files.readString(log(follower))).as("the follower does not process events")
+          .contains("controller started").doesNotContain("Started event processing");
+
+      Process p = replicas.get(leader);
+      p.destroy(); // SIGTERM, as the kubelet does
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("leader exits on SIGTERM:\n" + tail(leader)).isTrue();
+      assertThat(Files.readString(log(leader))).contains("Stopped leading: shutting down");
+      await("failover to " + follower, Duration.ofSeconds(90), () -> follower.equals(holder(ns)) ? "ok" : null);
+      await(follower + " processing", Duration.ofSeconds(30),
+          () -> contains(log(follower), "Started event processing") ? "ok" : null);
+
+      // the new leader reconciles with the chart's RBAC: children appear, and the finalizer goes on delete
+      cluster.kubectl("-n", ns, "apply", "-f", TestApps.root().resolve("samples/custom-behavior-demo-app.yaml")
+          .toString());
+      await("the new leader's Deployment", Duration.ofSeconds(60), () -> cluster.kubectlResult(null, "-n", ns,
+          "get", "deployment", "custom-behavior-demo-app").code() == 0 ? "ok" : null);
+      cluster.kubectl("-n", ns, "delete", "scaleddemoapp", "custom-behavior-demo-app", "--timeout=60s");
+    } finally {
+      for (Process p : replicas.values()) {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+      }
+      helm("uninstall", "sdo-le", "--namespace", ns, "--wait", "--timeout", "120s");
+      cluster.kubectl("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
+  private static Path log(String id) {
+    return Path.of("target/leader-election-" + id + ".log").toAbsolutePath();
+  }
+
+  private static String tail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(log(id));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static boolean contains(Path file, String text) {
+    try {
+      return Files.readString(file).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String holder(String ns) {
+    var r = cluster.kubectlResult(null, "-n", ns, "get", "lease", "scaled-demo-operator-lease", "-o",
+        "jsonpath={.spec.holderIdentity}");
+    return r.code() == 0 ? r.stdout().trim() : null;
+  }
+
+  private static final Pattern LISTENING = Pattern.compile("Listening on: http://[0-9.]+:(\\d+)");
+
+  private static boolean ready(String id) {
+    try {
+      Matcher m = LISTENING.matcher(Files.readString(log(id)));
+      if (!m.find()) return false;
+      var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + m.group(1) + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static <T> T await(String what, Duration timeout, java.util.function.Supplier<T> probe)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      T value = probe.get();
+      if (value != null) return value;
+      Thread.sleep(500);
+    }
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n--- replica-a\n"
+        + tail("replica-a") + "\n--- replica-b\n" + tail("replica-b"));
+  }
+
+  /** A kubeconfig for the chart's ServiceAccount (a TokenRequest token) on this cluster. */
+  private static Path serviceAccountKubeconfig(String ns) throws IOException {
+    String token = cluster.kubectl("-n", ns, "create", "token", NAME, "--duration=1h").trim();
+    String ca = cluster.kubectl("config", "view", "--raw", "--minify", "-o",
+        "jsonpath={.clusters[0].cluster.certificate-authority-data}").trim();
+    Path file = Path.of("target/leader-election-kubeconfig").toAbsolutePath();
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: sdo
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: sdo
+          context: {cluster: sdo, user: %s, namespace: %s}
+        current-context: sdo
+        """.formatted(cluster.serverUrl(), ca, NAME, token, NAME, ns));
+    return file;
+  }
+}
