@@ -44,7 +44,8 @@ public final class OperatorProcess implements AutoCloseable {
    * @param properties extra {@code -D} properties (e.g. a short max reconciliation interval)
    */
   public static OperatorProcess start(LocalCluster cluster, String name, Map<String, String> properties) {
-    return start(cluster, name, cluster.root().resolve("operator/target/quarkus-app"),
+    // the copy made at package time: @QuarkusTest classes re-augment target/quarkus-app with the test profile
+    return start(cluster, name, cluster.root().resolve("operator/target/packaged-operator"),
         cluster.root().resolve("operator/target/kubernetes/kubernetes.yml"), properties);
   }
 
