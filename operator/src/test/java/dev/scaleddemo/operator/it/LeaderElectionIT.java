@@ -3,9 +3,7 @@ package dev.scaleddemo.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,8 +30,7 @@ class LeaderElectionIT {
   @BeforeAll
   static void setUp() throws IOException {
     cluster = LocalCluster.get();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    client = cluster.newClient();
     apps = new Apps(client, NS);
     cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
   }

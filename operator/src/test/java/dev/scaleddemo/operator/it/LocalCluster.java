@@ -253,6 +253,49 @@ public final class LocalCluster {
         """.formatted(ADAPTER_DEPLOYMENT, ADAPTER_NAMESPACE);
   }
 
+  /**
+   * Writes a kubeconfig that authenticates as ServiceAccount {@code namespace/serviceAccount} (a TokenRequest
+   * token) on this cluster, to {@code file}.
+   */
+  public Path serviceAccountKubeconfig(String namespace, String serviceAccount, Path file) {
+    String token = kubectl("-n", namespace, "create", "token", serviceAccount, "--duration=2h").strip();
+    String ca = kubectl("config", "view", "--raw", "--minify",
+        "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}").strip();
+    String kubeconfig = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: local
+          context: {cluster: local, user: %s, namespace: %s}
+        current-context: local
+        """.formatted(serverUrl, ca, serviceAccount, token, serviceAccount, namespace);
+    try {
+      Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return file;
+  }
+
+  /** A fabric8 client with this cluster's admin kubeconfig (the caller closes it). */
+  public io.fabric8.kubernetes.client.KubernetesClient newClient() {
+    try {
+      return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+          .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Runs the v1.36 kubectl against this cluster; throws on a non-zero exit. */
   public String kubectl(String... args) {
     return kubectlStdin(null, args);
@@ -275,7 +318,7 @@ public final class LocalCluster {
     cmd.add("--kubeconfig");
     cmd.add(kubeconfig.toString());
     cmd.addAll(List.of(args));
-    return runWithInput(root, Map.of("KUBECONFIG", kubeconfig.toString()), Duration.ofSeconds(90), stdin,
+    return exec(root, Map.of("KUBECONFIG", kubeconfig.toString()), Duration.ofSeconds(90), stdin,
         cmd.toArray(String[]::new));
   }
 
@@ -286,11 +329,11 @@ public final class LocalCluster {
   }
 
   private static Result run(Path dir, Map<String, String> env, Duration timeout, String... cmd) {
-    return runWithInput(dir, env, timeout, null, cmd);
+    return exec(dir, env, timeout, null, cmd);
   }
 
-  private static Result runWithInput(Path dir, Map<String, String> env, Duration timeout, String stdin,
-      String... cmd) {
+  /** Runs {@code cmd} in {@code dir} with {@code stdin} (may be null) and returns its exit code and output. */
+  public static Result exec(Path dir, Map<String, String> env, Duration timeout, String stdin, String... cmd) {
     try {
       Path out = Files.createTempFile("sdo-it-", ".out");
       Path err = Files.createTempFile("sdo-it-", ".err");

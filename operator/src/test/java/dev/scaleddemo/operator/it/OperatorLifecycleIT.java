@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
@@ -45,8 +43,7 @@ class OperatorLifecycleIT {
   @BeforeAll
   static void cluster() throws IOException {
     cluster = LocalCluster.get();
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    client = cluster.newClient();
     apps = new Apps(client, NS);
     cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
     await("default ServiceAccount in " + NS)

@@ -175,32 +175,8 @@ public final class OperatorProcess implements AutoCloseable {
       }
     }
     cluster.kubectlStdin(rbac.toString(), "apply", "--server-side", "--force-conflicts", "-f", "-");
-    String token = cluster.kubectl("-n", NAMESPACE, "create", "token", SERVICE_ACCOUNT, "--duration=2h").strip();
-    String ca = cluster.kubectl("config", "view", "--raw", "--minify",
-        "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}").strip();
-    String kubeconfig = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: operator
-          context:
-            cluster: local
-            user: %s
-            namespace: %s
-        current-context: operator
-        """.formatted(cluster.serverUrl(), ca, SERVICE_ACCOUNT, token, SERVICE_ACCOUNT, NAMESPACE);
-    Path file = cluster.workDir().resolve("operator-kubeconfig-" + Integer.toHexString(generated.hashCode()));
-    Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
-    return file;
+    return cluster.serviceAccountKubeconfig(NAMESPACE, SERVICE_ACCOUNT,
+        cluster.workDir().resolve("operator-kubeconfig-" + Integer.toHexString(generated.hashCode())));
   }
 
   static void sleep(long millis) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +46,7 @@ class UpgradeIT {
   static void setUp() throws IOException {
     cluster = LocalCluster.get();
     previous = LocalCluster.build(cluster.root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
-    client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig()))).build();
+    client = cluster.newClient();
     apps = new Apps(client, NS);
     cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
   }

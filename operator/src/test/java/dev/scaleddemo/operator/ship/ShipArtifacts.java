@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -301,52 +302,13 @@ public final class ShipArtifacts {
 
   // ------------------------------------------------------------------------------------------------ tools
 
-  public record Result(int code, String stdout, String stderr) {
-    public String output() {
-      return stdout + (stderr.isEmpty() ? "" : "\n[stderr]\n" + stderr);
-    }
-  }
-
   /** Runs a hack/build-*.sh script (cached after the first build) and returns the tool it printed last. */
   public static Path buildTool(String script) {
-    Result r = exec(TestApps.root(), Map.of(), Duration.ofMinutes(30), null, "bash", "hack/" + script);
-    if (r.code() != 0) {
-      throw new IllegalStateException("hack/" + script + " failed (exit " + r.code() + "):\n" + r.output());
-    }
-    System.out.println("[" + script + "] " + r.stderr().strip());
-    String[] lines = r.stdout().strip().split("\n");
-    return Path.of(lines[lines.length - 1].strip());
+    return LocalCluster.build(TestApps.root(), "hack/" + script, Duration.ofMinutes(30));
   }
 
-  public static Result exec(Path dir, Map<String, String> env, Duration timeout, String stdin, String... cmd) {
-    try {
-      Path out = Files.createTempFile("sdo-ship-", ".out");
-      Path err = Files.createTempFile("sdo-ship-", ".err");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-            .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(env);
-        if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        if (stdin != null) {
-          try (var os = p.getOutputStream()) {
-            os.write(stdin.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", cmd));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  public static LocalCluster.Result exec(Path dir, Map<String, String> env, Duration timeout, String stdin,
+      String... cmd) {
+    return LocalCluster.exec(dir, env, timeout, stdin, cmd);
   }
 }

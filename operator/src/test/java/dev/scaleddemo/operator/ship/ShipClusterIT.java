@@ -77,7 +77,7 @@ class ShipClusterIT {
         """.formatted(name);
   }
 
-  static ShipArtifacts.Result helm(String... args) {
+  static LocalCluster.Result helm(String... args) {
     List<String> cmd = new ArrayList<>(List.of(helm.toString(), "--kubeconfig", cluster.kubeconfig().toString()));
     cmd.addAll(List.of(args));
     Path home = Path.of("target/helm-home").toAbsolutePath();
@@ -360,28 +360,7 @@ class ShipClusterIT {
   }
 
   /** A kubeconfig for the chart's ServiceAccount (a TokenRequest token) on this cluster. */
-  private static Path serviceAccountKubeconfig(String ns) throws IOException {
-    String token = cluster.kubectl("-n", ns, "create", "token", NAME, "--duration=1h").trim();
-    String ca = cluster.kubectl("config", "view", "--raw", "--minify", "-o",
-        "jsonpath={.clusters[0].cluster.certificate-authority-data}").trim();
-    Path file = Path.of("target/leader-election-kubeconfig").toAbsolutePath();
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: sdo
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: sdo
-          context: {cluster: sdo, user: %s, namespace: %s}
-        current-context: sdo
-        """.formatted(cluster.serverUrl(), ca, NAME, token, NAME, ns));
-    return file;
+  private static Path serviceAccountKubeconfig(String ns) {
+    return cluster.serviceAccountKubeconfig(ns, NAME, Path.of("target/leader-election-kubeconfig").toAbsolutePath());
   }
 }
