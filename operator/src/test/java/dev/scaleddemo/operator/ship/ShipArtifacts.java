@@ -215,6 +215,8 @@ public final class ShipArtifacts {
   // ------------------------------------------------------------------------------------------------ drift
 
   /** Blocks whose entries the Kubernetes extension writes in a different order from build to build. */
+  static final java.util.regex.Pattern BUILD_PROVENANCE =
+      java.util.regex.Pattern.compile("^\\s*\"?app\\.quarkus\\.io/(commit-id|vcs-uri)\"?\\s*:");
   static final Set<String> UNORDERED = Set.of("env:", "labels:", "annotations:", "matchLabels:");
 
   /**
@@ -224,7 +226,9 @@ public final class ShipArtifacts {
    * templates are not YAML, for block style sequences and maps, whichever way they are indented.
    */
   public static String sortEnv(String yaml) {
-    List<String> lines = new ArrayList<>(List.of(yaml.split("\n", -1)));
+    // where and from which commit the build ran (a clone's git remote and HEAD) is no part of what we ship
+    List<String> lines = new ArrayList<>(List.of(yaml.split("\n", -1)).stream()
+        .filter(l -> !BUILD_PROVENANCE.matcher(l).find()).toList());
     for (int i = 0; i < lines.size(); i++) {
       String key = lines.get(i).trim();
       if (key.startsWith("- ")) key = key.substring(2);

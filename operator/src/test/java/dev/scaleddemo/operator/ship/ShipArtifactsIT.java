@@ -160,7 +160,7 @@ class ShipArtifactsIT {
   static String projectVersion() throws IOException {
     // the generated Deployment's app.kubernetes.io/version label is the Maven project version
     List<HasMetadata> generated = Serialization.unmarshal(
-        Files.readString(ShipArtifacts.TARGET.resolve("kubernetes/kubernetes.yml")));
+        ShipArtifacts.sortEnv(Files.readString(ShipArtifacts.TARGET.resolve("kubernetes/kubernetes.yml"))));
     return deployment(generated).getMetadata().getLabels().get("app.kubernetes.io/version");
   }
 
@@ -283,7 +283,7 @@ class ShipArtifactsIT {
   @Test
   void csvRbacIsTheGeneratedRbac() throws IOException {
     List<HasMetadata> items = Serialization.unmarshal(
-        Files.readString(ShipArtifacts.TARGET.resolve("kubernetes/kubernetes.yml")));
+        ShipArtifacts.sortEnv(Files.readString(ShipArtifacts.TARGET.resolve("kubernetes/kubernetes.yml"))));
     List<PolicyRule> cluster = new ArrayList<>();
     ofType(items, ClusterRoleBinding.class).forEach(b -> cluster.addAll(rulesOf(b.getRoleRef(), items)));
     List<PolicyRule> namespaced = new ArrayList<>();
