@@ -108,6 +108,6 @@ class LeaderElectionIT {
   }
 
   static long reconciles(OperatorProcess op) {
-    return op.log().lines().filter(l -> l.contains("Reconciled " + NS + "/")).count();
+    return op.reconciles(NS + "/");
   }
 }

@@ -218,7 +218,7 @@ class OperatorLifecycleIT {
   }
 
   static int reconcileCount(OperatorProcess op) {
-    return (int) op.log().lines().filter(l -> l.contains("Reconciled " + NS + "/")).count();
+    return (int) op.reconciles(NS + "/");
   }
 
   static ConditionFactory await(String what) {

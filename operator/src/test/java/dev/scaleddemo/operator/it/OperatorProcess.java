@@ -111,6 +111,14 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * How many reconciles of ScaledDemoApps whose namespace/name starts with {@code prefix} this process logged (the
+   * reconciler's DEBUG line, enabled for every process started here).
+   */
+  public long reconciles(String prefix) {
+    return log().lines().filter(l -> l.contains("Reconciled " + prefix)).count();
+  }
+
   public Path logFile() {
     return log;
   }

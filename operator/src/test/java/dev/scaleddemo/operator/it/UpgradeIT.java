@@ -120,7 +120,7 @@ class UpgradeIT {
       OperatorProcess op = current;
       for (String name : APPS.keySet()) {
         Apps.await("the new operator reconciled " + name)
-            .until(() -> op.log().contains("Reconciled " + NS + "/" + name + " "));
+            .until(() -> op.reconciles(NS + "/" + name + " ") > 0);
         apps.awaitConverged(name);
       }
       // a spec change after the upgrade is reconciled by the new operator and observed in the status
