@@ -10,6 +10,11 @@
 # Env: ADAPTER_VERSION (default v0.12.0, the newest the module proxy has), SDO_CACHE, BUILD_PARALLELISM,
 #      SKIP_DEMO_APP_BUILD=1 (do not build the jar; the Maven reactor builds it before the operator's tests).
 set -euo pipefail
+# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
+# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
+mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
+flock 9
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADAPTER_VERSION="${ADAPTER_VERSION:-v0.12.0}"

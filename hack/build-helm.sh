@@ -4,6 +4,11 @@
 #   ${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/helm/<version>/bin/helm
 # Idempotent (marker file); prints the build time on stderr and the helm binary path as the last stdout line.
 set -euo pipefail
+# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
+# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
+mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
+flock 9
 
 HELM_VERSION="${HELM_VERSION:-v3.19.0}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"

@@ -5,6 +5,11 @@
 # Idempotent: each component has a marker file; a cached run takes seconds.
 # Prints the cache bin dir as the last line of stdout.
 set -euo pipefail
+# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
+# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
+mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
+flock 9
 
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"       # k8s.io/kubernetes
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"     # go.etcd.io/etcd/server/v3

@@ -6,6 +6,11 @@
 # time on stderr and the binary path as the last stdout line.
 # Note: `operator-verify manifests DIR` logs problems (level=error / level=warning) but always exits 0.
 set -euo pipefail
+# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
+# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
+mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
+flock 9
 
 OLM_API_VERSION="${OLM_API_VERSION:-v0.37.0}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"

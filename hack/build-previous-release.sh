@@ -4,6 +4,11 @@
 #   ${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/operator/<commit>/
 # Idempotent (a marker file per commit). Prints that directory as the last line of stdout.
 set -euo pipefail
+# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
+# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
+mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
+flock 9
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 COMMIT="${1:-$(grep -v '^#' "$ROOT/hack/previous-release" | head -1 | awk '{print $1}')}"
