@@ -57,7 +57,8 @@ public final class DemoApp implements Handler {
 
     /** HTTP tunables from {@code -Ddemoapp.http.*} system properties (see {@link ServerOptions}). */
     public DemoApp(Config config) {
-        this(config, ServerOptions.fromSystemProperties(ioThreads(config), config.maxBodyBytes()));
+        this(config, ServerOptions.fromSystemProperties(ioThreads(config), config.maxBodyBytes(),
+                config.maxConnections()));
     }
 
     DemoApp(Config config, ServerOptions serverOptions) {
@@ -239,11 +240,16 @@ public final class DemoApp implements Handler {
 
     @Override
     public void handle(Request request, Response response) {
-        if (request.attachment() != ADMITTED) {
-            response.status(503).close().body(TEXT, NOT_READY_BODY);
-            return;
-        }
         String path = request.path();
+        if (request.attachment() != ADMITTED) {
+            // After the drain: 503 and close, except liveness, which stays 200 while the process serves
+            // (a failing liveness probe during a graceful drain would have the kubelet kill the pod).
+            response.close();
+            if (!"/healthz".equals(path)) {
+                response.status(503).body(TEXT, NOT_READY_BODY);
+                return;
+            }
+        }
         String method = request.method();
         switch (path) {
             case "/" -> {

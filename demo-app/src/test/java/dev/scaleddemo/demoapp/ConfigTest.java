@@ -21,13 +21,14 @@ class ConfigTest {
         assertEquals(2000, c.drainMillis());
         assertEquals(10_000, c.graceMillis());
         assertEquals(8, c.threads());
+        assertEquals(1024, c.maxConnections());
     }
 
     @Test
     void overrides() {
         Config c = Config.fromEnv(Map.of("PORT", "9000", "BIND_ADDRESS", "127.0.0.1", "METRIC_NAME", "clicks",
                 "MAX_BODY_BYTES", "16", "SHUTDOWN_DRAIN_SECONDS", "0.5", "SHUTDOWN_GRACE_SECONDS", "3",
-                "HTTP_THREADS", "2"));
+                "HTTP_THREADS", "2", "HTTP_MAX_CONNECTIONS", "50"));
         assertEquals(9000, c.port());
         assertEquals("127.0.0.1", c.bindAddress());
         assertEquals("clicks_total", c.wireName());
@@ -35,6 +36,7 @@ class ConfigTest {
         assertEquals(500, c.drainMillis());
         assertEquals(3000, c.graceMillis());
         assertEquals(2, c.threads());
+        assertEquals(50, c.maxConnections());
     }
 
     @Test
@@ -47,5 +49,6 @@ class ConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("SHUTDOWN_DRAIN_SECONDS", "5", "SHUTDOWN_GRACE_SECONDS", "1")));
         assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("HTTP_THREADS", "0")));
+        assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("HTTP_MAX_CONNECTIONS", "0")));
     }
 }
