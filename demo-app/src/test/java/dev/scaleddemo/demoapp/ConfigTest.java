@@ -3,6 +3,7 @@ package dev.scaleddemo.demoapp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,5 +51,19 @@ class ConfigTest {
                 () -> Config.fromEnv(Map.of("SHUTDOWN_DRAIN_SECONDS", "5", "SHUTDOWN_GRACE_SECONDS", "1")));
         assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("HTTP_THREADS", "0")));
         assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("HTTP_MAX_CONNECTIONS", "0")));
+    }
+
+    @Test
+    void connectionLimitStaysBelowTheOpenFileLimit() throws Exception {
+        assertEquals(1024, DemoApp.connectionLimit(1024, OptionalLong.empty()));
+        assertEquals(1024, DemoApp.connectionLimit(1024, OptionalLong.of(1_048_576)));
+        assertEquals(448, DemoApp.connectionLimit(1024, OptionalLong.of(512)));
+        assertEquals(1, DemoApp.connectionLimit(1024, OptionalLong.of(10)));
+        // the JVM's own limit, as a child shell inherits it
+        Process sh = new ProcessBuilder("sh", "-c", "ulimit -n").redirectErrorStream(true).start();
+        String ulimit = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        assertEquals(0, sh.waitFor());
+        assertEquals("unlimited".equals(ulimit) ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(ulimit)),
+                DemoApp.openFileLimit());
     }
 }
