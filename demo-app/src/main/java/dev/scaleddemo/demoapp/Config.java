@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *   <li>{@code MAX_BODY_BYTES} (default 1024)</li>
  *   <li>{@code SHUTDOWN_DRAIN_SECONDS} (default 2): time readiness reports 503 before the listener closes</li>
  *   <li>{@code SHUTDOWN_GRACE_SECONDS} (default 10): total shutdown budget, drain included</li>
- *   <li>{@code HTTP_THREADS} (default 8): handler thread pool size</li>
+ *   <li>{@code HTTP_THREADS} (default 8): upper bound on the HTTP server's event-loop threads</li>
+ *   <li>{@code HTTP_MAX_CONNECTIONS} (default 1024): most open client connections</li>
  * </ul>
  */
 public record Config(
@@ -24,7 +25,8 @@ public record Config(
         int maxBodyBytes,
         long drainMillis,
         long graceMillis,
-        int threads) {
+        int threads,
+        int maxConnections) {
 
     public static final String DEFAULT_METRIC_NAME = "demo_app_button_clicks_total";
     private static final Pattern METRIC_NAME_RE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -51,6 +53,9 @@ public record Config(
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("HTTP_THREADS out of range: " + threads);
         }
+        if (maxConnections < 1 || maxConnections > 1_000_000) {
+            throw new IllegalArgumentException("HTTP_MAX_CONNECTIONS out of range [1, 1000000]: " + maxConnections);
+        }
     }
 
     public static Config defaults() {
@@ -65,7 +70,8 @@ public record Config(
                 intVar(env, "MAX_BODY_BYTES", 1024),
                 secondsVar(env, "SHUTDOWN_DRAIN_SECONDS", 2.0),
                 secondsVar(env, "SHUTDOWN_GRACE_SECONDS", 10.0),
-                intVar(env, "HTTP_THREADS", 8));
+                intVar(env, "HTTP_THREADS", 8),
+                intVar(env, "HTTP_MAX_CONNECTIONS", 1024));
     }
 
     /** Counter base name as given to the Prometheus client (which appends {@code _total} itself). */
@@ -78,14 +84,6 @@ public record Config(
     /** Name as it appears on the wire in the text formats. */
     public String wireName() {
         return counterBaseName() + "_total";
-    }
-
-    public Config withPort(int newPort) {
-        return new Config(newPort, bindAddress, metricName, maxBodyBytes, drainMillis, graceMillis, threads);
-    }
-
-    public Config withShutdown(long newDrainMillis, long newGraceMillis) {
-        return new Config(port, bindAddress, metricName, maxBodyBytes, newDrainMillis, newGraceMillis, threads);
     }
 
     private static String strVar(Map<String, String> env, String name, String def) {

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +58,8 @@ public final class DemoApp implements Handler {
 
     /** HTTP tunables from {@code -Ddemoapp.http.*} system properties (see {@link ServerOptions}). */
     public DemoApp(Config config) {
-        this(config, ServerOptions.fromSystemProperties(ioThreads(config), config.maxBodyBytes()));
+        this(config, ServerOptions.fromSystemProperties(ioThreads(config), config.maxBodyBytes(),
+                connectionLimit(config.maxConnections(), openFileLimit())));
     }
 
     DemoApp(Config config, ServerOptions serverOptions) {
@@ -97,6 +99,7 @@ public final class DemoApp implements Handler {
         log("started: listening on " + config.bindAddress() + ":" + app.port()
                 + " host=" + app.hostname + " metric=" + config.wireName()
                 + " io_threads=" + app.serverOptions.ioThreads()
+                + " max_connections=" + app.serverOptions.maxConnections()
                 + " startup_ms=" + (listening - t0));
     }
 
@@ -159,6 +162,35 @@ public final class DemoApp implements Handler {
      */
     static int ioThreads(Config config) {
         return Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** File descriptors kept free for the JVM itself (jars, selectors, the listener) below the open-file limit. */
+    static final int RESERVED_FDS = 64;
+
+    /**
+     * HTTP_MAX_CONNECTIONS, lowered to the open-file limit minus {@link #RESERVED_FDS} if that is smaller,
+     * so the connection limit is reached before accept() fails for want of file descriptors.
+     */
+    static int connectionLimit(int configured, OptionalLong openFileLimit) {
+        if (openFileLimit.isEmpty()) {
+            return configured;
+        }
+        return (int) Math.max(1, Math.min(configured, openFileLimit.getAsLong() - RESERVED_FDS));
+    }
+
+    /** This process's open-file limit (the JVM raises the soft limit to the hard one), if /proc tells. */
+    static OptionalLong openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return "unlimited".equals(soft) ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(soft));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc: keep the configured limit
+        }
+        return OptionalLong.empty();
     }
 
     public Config config() {
@@ -239,11 +271,16 @@ public final class DemoApp implements Handler {
 
     @Override
     public void handle(Request request, Response response) {
-        if (request.attachment() != ADMITTED) {
-            response.status(503).close().body(TEXT, NOT_READY_BODY);
-            return;
-        }
         String path = request.path();
+        if (request.attachment() != ADMITTED) {
+            // After the drain: 503 and close, except liveness, which stays 200 while the process serves
+            // (a failing liveness probe during a graceful drain would have the kubelet kill the pod).
+            response.close();
+            if (!"/healthz".equals(path)) {
+                response.status(503).body(TEXT, NOT_READY_BODY);
+                return;
+            }
+        }
         String method = request.method();
         switch (path) {
             case "/" -> {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** HTTP/1.1 protocol edge cases of the server, on raw sockets (exact bytes on the wire). */
@@ -170,7 +171,29 @@ class HttpProtocolTest {
             "POST /click-button HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n|400",
             "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nExpect: something\\r\\nContent-Length: 0\\r\\n\\r\\n|417",
             "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n|400",
-            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}XX|400"})
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}XX|400",
+            // CRLF only (RFC 9112 2.2 leaves bare LF to the recipient; a strict front proxy frames it differently)
+            "GET /healthz HTTP/1.1\\nHost: t\\r\\n\\r\\n|400",
+            "GET /healthz HTTP/1.1\\r\\nHost: t\\n\\r\\n|400",
+            "GET /healthz HTTP/1.1\\r\\nHost: t\\r\\n\\n|400",
+            "GET /healthz HTTP/1.1\\nHost: t\\n\\n|400",
+            "\\nGET /healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\n{}\\r\\n0\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\n0\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\n\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\nX-T: 1\\n\\r\\n|400",
+            // trailer fields are checked like header fields
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\nno colon\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\nX-T : 1\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\nX-T: 1\\r\\n folded\\r\\n\\r\\n|400",
+            "POST /click-button HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n2\\r\\n{}\\r\\n0\\r\\nX-T: a\\u0001b\\r\\n\\r\\n|400",
+            // absolute-form is http:// or https:// with a host, nothing else
+            "GET httpfoo://t/healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400",
+            "GET http:///healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400",
+            "GET http://t:80x/healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400",
+            "GET http://u@t/healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400",
+            "GET ftp://t/healthz HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n|400"})
     void malformedRequestsAreRejectedAndTheConnectionClosed(String request, int status) throws Exception {
         long before = app.clickCount();
         String raw = request.replace("\\r", "\r").replace("\\n", "\n");
@@ -248,6 +271,89 @@ class HttpProtocolTest {
         }
         assertEquals(before, app.clickCount());
         assertEquals(0, app.inFlight());
+    }
+
+    @Test
+    void leadingEmptyLinesDoNotKeepAConnectionOpen() throws Exception {
+        // One CRLF every 250 ms (within the idle timeout, and fewer than the bound on empty lines before the
+        // request timeout) must not hold the connection: the request timeout runs from the first byte.
+        try (RawHttp c = connect()) {
+            long t0 = System.nanoTime();
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        c.send("\r\n");
+                        Thread.sleep(250);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server has closed the connection
+                }
+            });
+            trickle.start();
+            RawHttp.Reply r = c.read();
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(408, r.status());
+            assertTrue(ms >= REQUEST_MILLIS - 100 && ms < REQUEST_MILLIS + 1500, "408 after " + ms + " ms");
+            assertTrue(c.closedWithin(3000));
+            trickle.join(10_000);
+        }
+        int max = dev.scaleddemo.demoapp.http.ServerOptions.MAX_LEADING_EMPTY_LINES;
+        try (RawHttp c = connect()) {   // up to the bound: ignored (RFC 9112 2.2)
+            assertEquals(200, c.exchange("\r\n".repeat(max) + GET_HEALTHZ).status());
+        }
+        try (RawHttp c = connect()) {   // past it: refused
+            RawHttp.Reply r = c.exchange("\r\n".repeat(max + 1) + GET_HEALTHZ);
+            assertEquals(400, r.status());
+            assertTrue(c.closedWithin(3000));
+        }
+        assertEquals(0, app.inFlight());
+    }
+
+    @Test
+    void skippedBodyThatNeverCompletesGetsNoSecondResponse() throws Exception {
+        // The 200 is sent as soon as the head is read; the 5-byte body is skipped. When the client never
+        // sends all of it, the connection is closed at the request timeout without another response.
+        try (RawHttp c = connect()) {
+            RawHttp.Reply r = c.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhe");
+            assertEquals(200, r.status());
+            assertTrue(c.closedWithin(REQUEST_MILLIS + 2000), "closed, and no byte after the 200");
+        }
+        assertEquals(0, app.inFlight());
+    }
+
+    @Test
+    void pastTheConnectionLimitNewConnectionsWaitInTheBacklog() throws Exception {
+        // At the limit the server stops accepting: a further client is queued by the kernel (no file
+        // descriptor in the server, no response) and is served as soon as another connection closes.
+        int limit = 3;
+        Config config = TestApps.loopbackConfig(0, 2000);
+        DemoApp limited = TestApps.start(config, TestApps.options(config, 5000, 5000).withMaxConnections(limit));
+        List<RawHttp> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < limit; i++) {
+                RawHttp c = new RawHttp(limited.port());
+                held.add(c);
+                assertEquals(200, c.exchange(GET_HEALTHZ).status());
+            }
+            try (RawHttp waiting = new RawHttp(limited.port())) {   // the kernel completes the handshake
+                waiting.send(GET_HEALTHZ);
+                waiting.socket().setSoTimeout(500);
+                assertThrows(java.net.SocketTimeoutException.class, waiting::read, "no answer past the limit");
+                assertEquals(limit, limited.server().openConnections());
+                waiting.socket().setSoTimeout(5000);
+                held.remove(0).close();
+                long t0 = System.nanoTime();
+                assertEquals(200, waiting.read().status(), "served once a slot is free");
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(ms < 3000, "served " + ms + " ms after a slot was freed");
+                assertTrue(limited.server().openConnections() <= limit);
+            }
+        } finally {
+            for (RawHttp c : held) {
+                c.close();
+            }
+            limited.stop();
+        }
     }
 
     @Test
@@ -356,6 +462,8 @@ class HttpProtocolTest {
         try (RawHttp c = connect()) {
             assertEquals(200, c.exchange("GET /healthz?probe=1 HTTP/1.1\r\nHost: t\r\n\r\n").status());
             assertEquals(200, c.exchange("GET http://t/healthz HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            assertEquals(200, c.exchange("GET HTTPS://t:8443/healthz HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            assertEquals(200, c.exchange("GET http://[::1]:80/healthz?x HTTP/1.1\r\nHost: t\r\n\r\n").status());
             assertEquals(404, c.exchange("GET /healthz%2F HTTP/1.1\r\nHost: t\r\n\r\n").status());
             assertEquals(404, c.exchange("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n").status());
             // empty lines before a request line are ignored

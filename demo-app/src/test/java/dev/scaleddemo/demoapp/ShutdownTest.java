@@ -103,6 +103,38 @@ class ShutdownTest {
     }
 
     @Test
+    void livenessAnswers200AfterTheDrainWhileServing() throws Exception {
+        // After the drain period new requests get 503, but /healthz keeps answering 200 for as long as the
+        // server serves (a liveness probe failing during a graceful drain would have the kubelet kill the pod).
+        DemoApp app = TestApps.start(TestApps.loopbackConfig(100, 5000));
+        try (RawHttp held = new RawHttp(app.port()); RawHttp probe = new RawHttp(app.port())) {
+            held.send("POST /click-button HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{");
+            awaitCondition("request in flight", 5000, () -> app.inFlight() == 1);
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(app::stop);
+            try (RawHttp other = new RawHttp(app.port())) {
+                awaitCondition("drain over", 3000, () -> {
+                    try {
+                        return other.exchange("GET /clicks HTTP/1.1\r\nHost: t\r\n\r\n").status() == 503;
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            }
+            RawHttp.Reply live = probe.exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals(200, live.status(), "liveness after the drain");
+            assertEquals("ok\n", live.body());
+            try (RawHttp ready = new RawHttp(app.port())) {
+                assertEquals(503, ready.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            }
+            held.send("}");
+            assertEquals(200, held.read().status(), "the admitted click completes");
+            stopping.get(5, TimeUnit.SECONDS);
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
     void idleShutdownIsQuickAndLeavesNoThreads() throws Exception {
         DemoApp app = TestApps.start(TestApps.loopbackConfig(0, 5000));
         HttpClient http = TestApps.client();

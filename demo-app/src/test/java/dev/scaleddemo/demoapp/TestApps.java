@@ -15,13 +15,14 @@ final class TestApps {
 
     static Config loopbackConfig(long drainMillis, long graceMillis) {
         Config d = Config.defaults();
-        return new Config(0, "127.0.0.1", d.metricName(), d.maxBodyBytes(), drainMillis, graceMillis, 4);
+        return new Config(0, "127.0.0.1", d.metricName(), d.maxBodyBytes(), drainMillis, graceMillis, 4,
+                d.maxConnections());
     }
 
     /** Server options as in production (defaults), with the given timeouts in milliseconds. */
     static dev.scaleddemo.demoapp.http.ServerOptions options(Config config, long idleMillis, long requestMillis) {
         return dev.scaleddemo.demoapp.http.ServerOptions
-                .fromSystemProperties(DemoApp.ioThreads(config), config.maxBodyBytes())
+                .fromSystemProperties(DemoApp.ioThreads(config), config.maxBodyBytes(), config.maxConnections())
                 .withTimeouts(idleMillis, requestMillis, 10_000);
     }
 

@@ -60,19 +60,31 @@ final class Http {
         return -1;
     }
 
-    /** End (exclusive) of the head in b[s, e): index just after the empty line, or -1. Accepts CRLF or bare LF. */
-    static int findHeadEnd(byte[] b, int from, int e) {
-        for (int i = from; i < e; i++) {
-            if (b[i] == '\n') {
-                if (i + 1 < e && b[i + 1] == '\n') {
-                    return i + 2;
-                }
-                if (i + 2 < e && b[i + 1] == '\r' && b[i + 2] == '\n') {
-                    return i + 3;
-                }
+    /**
+     * Checks the field line b[p, le) (without its CRLF) like RFC 9110 5: a token name directly followed by
+     * a colon (no whitespace before it, no obs-fold), a value without control characters other than HTAB.
+     * Returns the colon's index, or -1 if the line is malformed.
+     */
+    static int fieldColon(byte[] b, int p, int le) {
+        if (p == le || b[p] == ' ' || b[p] == '\t') {
+            return -1;   // obs-fold
+        }
+        int colon = indexOf(b, p, le, (byte) ':');
+        if (colon <= p) {
+            return -1;
+        }
+        for (int i = p; i < colon; i++) {
+            if (!isToken(b[i])) {
+                return -1;   // includes whitespace before the colon
             }
         }
-        return -1;
+        for (int i = colon + 1; i < le; i++) {
+            int c = b[i] & 0xff;
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return -1;
+            }
+        }
+        return colon;
     }
 
     private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
@@ -93,7 +105,7 @@ final class Http {
     }
 
     /**
-     * Parses the head b[s, e) (ending with the empty line) into {@code r}. Returns 0 on success, else
+     * Parses the head b[s, e) (lines ending in CRLF, the last one empty) into {@code r}. Returns 0 on success, else
      * the status to answer with (400, 431, 501, 505, 417). Framing rules: Content-Length must be digits
      * (repeated only with the same value); Transfer-Encoding only "chunked", only on HTTP/1.1 and never
      * together with Content-Length; HTTP/1.1 needs exactly one Host; no obs-fold, no whitespace before
@@ -111,7 +123,7 @@ final class Http {
         s = 0;
 
         int lf = indexOf(b, s, e, (byte) '\n');
-        int le = lf > s && b[lf - 1] == '\r' ? lf - 1 : lf;
+        int le = lf - 1;   // the decoder has checked that every line ends in CRLF
         int sp1 = indexOf(b, s, le, (byte) ' ');
         if (sp1 <= s) {
             return 400;
@@ -153,21 +165,13 @@ final class Http {
         int p = lf + 1;
         while (true) {
             lf = indexOf(b, p, e, (byte) '\n');
-            le = lf > p && b[lf - 1] == '\r' ? lf - 1 : lf;
+            le = lf - 1;
             if (le == p) {
                 break;   // empty line: end of head
             }
-            if (b[p] == ' ' || b[p] == '\t') {
-                return 400;   // obs-fold
-            }
-            int colon = indexOf(b, p, le, (byte) ':');
-            if (colon <= p) {
+            int colon = fieldColon(b, p, le);
+            if (colon < 0) {
                 return 400;
-            }
-            for (int i = p; i < colon; i++) {
-                if (!isToken(b[i])) {
-                    return 400;   // includes whitespace before the colon
-                }
             }
             int v0 = colon + 1;
             int v1 = le;
@@ -176,12 +180,6 @@ final class Http {
             }
             while (v1 > v0 && (b[v1 - 1] == ' ' || b[v1 - 1] == '\t')) {
                 v1--;
-            }
-            for (int i = v0; i < v1; i++) {
-                int c = b[i] & 0xff;
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    return 400;
-                }
             }
             if (r.fieldCount == maxFields) {
                 return 431;
@@ -259,7 +257,11 @@ final class Http {
         return n;
     }
 
-    /** Raw path of a request target, like URI.getRawPath(); null if the target is not a valid form. */
+    /**
+     * Raw path of a request target, like URI.getRawPath(); null if the target is not a valid form:
+     * origin-form ({@code /...}), {@code *}, or absolute-form {@code http://host[:port]...} or
+     * {@code https://...} (scheme case-insensitive; a non-empty host; no userinfo, RFC 9110 4.2.4).
+     */
     static String pathOf(String target) {
         int start;
         if (target.charAt(0) == '/') {
@@ -267,15 +269,25 @@ final class Http {
         } else if (target.equals("*")) {
             return "*";
         } else {
-            int scheme = target.indexOf("://");
-            if (scheme <= 0 || !target.regionMatches(true, 0, "http", 0, 4)) {
+            int authority;
+            if (target.regionMatches(true, 0, "http://", 0, 7)) {
+                authority = 7;
+            } else if (target.regionMatches(true, 0, "https://", 0, 8)) {
+                authority = 8;
+            } else {
                 return null;
             }
-            int slash = target.indexOf('/', scheme + 3);
-            if (slash < 0) {
+            int authorityEnd = authority;
+            while (authorityEnd < target.length() && "/?#".indexOf(target.charAt(authorityEnd)) < 0) {
+                authorityEnd++;
+            }
+            if (!validAuthority(target, authority, authorityEnd)) {
+                return null;
+            }
+            if (authorityEnd == target.length() || target.charAt(authorityEnd) != '/') {
                 return "";
             }
-            start = slash;
+            start = authorityEnd;
         }
         int end = target.length();
         for (int i = start; i < end; i++) {
@@ -286,6 +298,48 @@ final class Http {
             }
         }
         return start == 0 && end == target.length() ? target : target.substring(start, end);
+    }
+
+    /** host [":" port] with host a reg-name or an IP literal in brackets (RFC 3986 3.2), no userinfo. */
+    private static boolean validAuthority(String t, int s, int e) {
+        int hostEnd;
+        if (s < e && t.charAt(s) == '[') {
+            int close = t.indexOf(']', s);
+            if (close < 0 || close >= e || close == s + 1) {
+                return false;
+            }
+            for (int i = s + 1; i < close; i++) {
+                char c = t.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                    return false;
+                }
+            }
+            hostEnd = close + 1;
+        } else {
+            hostEnd = s;
+            while (hostEnd < e && t.charAt(hostEnd) != ':') {
+                char c = t.charAt(hostEnd);
+                if (!(c < 128 && (Character.isLetterOrDigit(c) || "-._~%!$&'()*+,;=".indexOf(c) >= 0))) {
+                    return false;   // includes '@' (userinfo)
+                }
+                hostEnd++;
+            }
+            if (hostEnd == s) {
+                return false;
+            }
+        }
+        if (hostEnd == e) {
+            return true;
+        }
+        if (t.charAt(hostEnd) != ':' || e - hostEnd - 1 > 5) {
+            return false;
+        }
+        for (int i = hostEnd + 1; i < e; i++) {
+            if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

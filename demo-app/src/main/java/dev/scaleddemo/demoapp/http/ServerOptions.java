@@ -4,13 +4,16 @@ package dev.scaleddemo.demoapp.http;
  * Tunables of {@link NioHttpServer}.
  *
  * @param ioThreads             event-loop threads (each owns a selector and runs the handler inline)
- * @param backlog               listen backlog
+ * @param backlog               listen backlog (connections the kernel queues while the server is not accepting)
+ * @param maxConnections        most connections open at once; at the limit the server stops accepting until
+ *                              one closes, so a client cannot exhaust the process's file descriptors
  * @param maxHeaderBytes        largest request head (request line + headers); larger gives 431 (414 if the
  *                              request line alone is too long)
  * @param maxHeaderCount        most header fields per request; more gives 431
  * @param maxBodyBytes          largest body read for a handler that wants it; larger gives 413
  * @param idleTimeoutMillis     keep-alive connection with no request in progress is closed after this
- * @param requestTimeoutMillis  a request (head + body) must arrive within this from its first byte; else 408
+ * @param requestTimeoutMillis  a request (head + body) must arrive within this from its first byte (an empty
+ *                              line before the request line counts); else 408
  * @param responseTimeoutMillis a response the client does not read for this long is abandoned
  * @param lingerMillis          after a closing response, unread input is discarded for at most this long
  *                              before the socket is closed (so the client sees the response, not a reset)
@@ -18,6 +21,7 @@ package dev.scaleddemo.demoapp.http;
 public record ServerOptions(
         int ioThreads,
         int backlog,
+        int maxConnections,
         int maxHeaderBytes,
         int maxHeaderCount,
         int maxBodyBytes,
@@ -25,6 +29,9 @@ public record ServerOptions(
         long requestTimeoutMillis,
         long responseTimeoutMillis,
         long lingerMillis) {
+
+    /** Empty lines (CRLF) ignored before a request line (RFC 9112 2.2); one more gives 400. */
+    public static final int MAX_LEADING_EMPTY_LINES = 8;
 
     public static final String IDLE_TIMEOUT_PROPERTY = "demoapp.http.idleTimeoutSeconds";
     public static final String REQUEST_TIMEOUT_PROPERTY = "demoapp.http.requestTimeoutSeconds";
@@ -37,6 +44,9 @@ public record ServerOptions(
         }
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be >= 1");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be >= 1");
         }
         if (maxHeaderBytes < 256 || maxHeaderBytes > 1 << 20) {
             throw new IllegalArgumentException(MAX_HEADER_BYTES_PROPERTY + " out of range [256, 1048576]: " + maxHeaderBytes);
@@ -59,8 +69,8 @@ public record ServerOptions(
      *
      * @throws IllegalArgumentException if a property is not a valid number
      */
-    public static ServerOptions fromSystemProperties(int ioThreads, int maxBodyBytes) {
-        return new ServerOptions(ioThreads, 1024,
+    public static ServerOptions fromSystemProperties(int ioThreads, int maxBodyBytes, int maxConnections) {
+        return new ServerOptions(ioThreads, 1024, maxConnections,
                 (int) longProperty(MAX_HEADER_BYTES_PROPERTY, 8192, 1),
                 100,
                 maxBodyBytes,
@@ -71,8 +81,13 @@ public record ServerOptions(
     }
 
     public ServerOptions withTimeouts(long idleMillis, long requestMillis, long responseMillis) {
-        return new ServerOptions(ioThreads, backlog, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+        return new ServerOptions(ioThreads, backlog, maxConnections, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
                 idleMillis, requestMillis, responseMillis, lingerMillis);
+    }
+
+    public ServerOptions withMaxConnections(int max) {
+        return new ServerOptions(ioThreads, backlog, max, maxHeaderBytes, maxHeaderCount, maxBodyBytes,
+                idleTimeoutMillis, requestTimeoutMillis, responseTimeoutMillis, lingerMillis);
     }
 
     private static long longProperty(String name, long def, long scale) {
