@@ -4,11 +4,10 @@
 #   ${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/helm/<version>/bin/helm
 # Idempotent (marker file); prints the build time on stderr and the helm binary path as the last stdout line.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-helm
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_tool_build  # one build of a tool at a time (the cache is shared by work trees and CI)
 
 HELM_VERSION="${HELM_VERSION:-v3.19.0}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
@@ -19,7 +18,6 @@ SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
 ROOT="$SDO_CACHE/helm/$HELM_VERSION"
 BIN="$ROOT/bin"
 mkdir -p "$BIN"
-log() { echo "[build-helm $(date -u +%H:%M:%S)] $*" >&2; }
 
 if [ -f "$ROOT/.built" ] && [ -x "$BIN/helm" ]; then
   log "helm $HELM_VERSION cached"

@@ -6,11 +6,10 @@
 # time on stderr and the binary path as the last stdout line.
 # Note: `operator-verify manifests DIR` logs problems (level=error / level=warning) but always exits 0.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-operator-verify
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_tool_build  # one build of a tool at a time (the cache is shared by work trees and CI)
 
 OLM_API_VERSION="${OLM_API_VERSION:-v0.37.0}"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
@@ -21,7 +20,6 @@ SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
 ROOT="$SDO_CACHE/operator-verify/$OLM_API_VERSION"
 BIN="$ROOT/bin"
 mkdir -p "$BIN"
-log() { echo "[build-operator-verify $(date -u +%H:%M:%S)] $*" >&2; }
 
 if [ -f "$ROOT/.built" ] && [ -x "$BIN/operator-verify" ]; then
   log "operator-verify $OLM_API_VERSION cached"
