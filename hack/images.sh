@@ -54,6 +54,10 @@ cmd_build() {
 }
 
 cmd_load() {
+  case "$CLUSTER_KIND" in
+    kind|k3d) ;;
+    *) die "load needs --kind [CLUSTER] or --k3d [CLUSTER]" ;;
+  esac
   local e archive; e=$(engine)
   archive=$(mktemp /tmp/sdo-images.XXXXXX.tar)
   trap 'rm -f "$archive"' RETURN
@@ -61,7 +65,6 @@ cmd_load() {
   case "$CLUSTER_KIND" in
     kind) kind load image-archive "$archive" --name "${CLUSTER_NAME:-kind}" ;;
     k3d) k3d image import "$archive" --cluster "${CLUSTER_NAME:-k3s-default}" ;;
-    *) die "load needs --kind [CLUSTER] or --k3d [CLUSTER]" ;;
   esac
   log "loaded $OPERATOR_IMAGE and $DEMO_APP_IMAGE into $CLUSTER_KIND cluster ${CLUSTER_NAME:-(default)}"
 }
