@@ -36,6 +36,7 @@ done
   || die "usage: $0 VERSION [--push] [--out DIR] [--platforms LIST] (VERSION like 0.2.0)"
 REGISTRY="${IMAGE_REGISTRY:-ghcr.io}"
 GROUP="${IMAGE_GROUP:-scaled-demo}"
+GROUP="${GROUP,,}"   # registries want lower case (a GitHub owner may have capitals)
 NAME=scaled-demo-operator
 OPERATOR_IMAGE="$REGISTRY/$GROUP/$NAME:$VERSION"
 DEMO_APP_IMAGE="$REGISTRY/$GROUP/demo-app:$VERSION"
