@@ -21,6 +21,26 @@ lock_tool_build() {
   flock 9
 }
 
+# go_install_tool NAME VERSION PACKAGE [LDFLAGS]: `go install PACKAGE@VERSION` from the Go module proxy into
+# $SDO_CACHE/NAME/VERSION/bin/NAME, once (a marker file), under the build lock; prints the binary's path.
+go_install_tool() {
+  local name=$1 version=$2 package=$3 ldflags=${4:-} root t0
+  root="$SDO_CACHE/$name/$version"
+  lock_tool_build
+  mkdir -p "$root/bin"
+  if [ -f "$root/.built" ] && [ -x "$root/bin/$name" ]; then
+    log "$name $version cached"
+  else
+    t0=$(date +%s)
+    log "go install $package@$version"
+    GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false" GOBIN="$root/bin" \
+      go install -p "${BUILD_PARALLELISM:-2}" -trimpath -ldflags "-s -w $ldflags" "$package@$version" >&2
+    touch "$root/.built"
+    log "$name $version built in $(( $(date +%s) - t0 ))s"
+  fi
+  echo "$root/bin/$name"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
