@@ -60,7 +60,7 @@ cmd_load() {
   esac
   local e archive; e=$(engine)
   archive=$(mktemp /tmp/sdo-images.XXXXXX.tar)
-  trap 'rm -f "$archive"' RETURN
+  trap 'rm -f "$archive"' EXIT   # also when save or load fails (set -e)
   "$e" save -o "$archive" "$OPERATOR_IMAGE" "$DEMO_APP_IMAGE"
   case "$CLUSTER_KIND" in
     kind) kind load image-archive "$archive" --name "${CLUSTER_NAME:-kind}" ;;
