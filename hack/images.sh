@@ -58,13 +58,13 @@ cmd_load() {
     kind|k3d) ;;
     *) die "load needs --kind [CLUSTER] or --k3d [CLUSTER]" ;;
   esac
-  local e archive; e=$(engine)
-  archive=$(mktemp /tmp/sdo-images.XXXXXX.tar)
-  trap 'rm -f "$archive"' EXIT   # also when save or load fails (set -e)
-  "$e" save -o "$archive" "$OPERATOR_IMAGE" "$DEMO_APP_IMAGE"
+  local e; e=$(engine)
+  ARCHIVE=$(mktemp "${TMPDIR:-/tmp}/sdo-images.XXXXXX.tar")
+  trap 'rm -f "$ARCHIVE"' EXIT   # also when save or load fails (set -e)
+  "$e" save -o "$ARCHIVE" "$OPERATOR_IMAGE" "$DEMO_APP_IMAGE"
   case "$CLUSTER_KIND" in
-    kind) kind load image-archive "$archive" --name "${CLUSTER_NAME:-kind}" ;;
-    k3d) k3d image import "$archive" --cluster "${CLUSTER_NAME:-k3s-default}" ;;
+    kind) kind load image-archive "$ARCHIVE" --name "${CLUSTER_NAME:-kind}" ;;
+    k3d) k3d image import "$ARCHIVE" --cluster "${CLUSTER_NAME:-k3s-default}" ;;
   esac
   log "loaded $OPERATOR_IMAGE and $DEMO_APP_IMAGE into $CLUSTER_KIND cluster ${CLUSTER_NAME:-(default)}"
 }

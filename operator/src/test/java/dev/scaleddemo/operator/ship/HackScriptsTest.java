@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shell scripts of hack/: they parse, shellcheck finds no warning (Debian's shellcheck, installed by .ci/run),
@@ -102,6 +103,16 @@ class HackScriptsTest {
     assertThat(r.code()).as(r.output()).isNotZero();
     assertThat(r.stderr()).contains("not an image repository prefix");
     assertThat(run("bash", "hack/images.sh", "load").stderr()).contains("--kind");
+  }
+
+  @Test
+  void imagesLoadLeavesNoArchiveBehindWhenTheEngineFails(@TempDir Path tmp) throws IOException {
+    var r = LocalCluster.exec(TestApps.root(), Map.of("CONTAINER_ENGINE", "false", "TMPDIR", tmp.toString()),
+        Duration.ofMinutes(1), null, "bash", "hack/images.sh", "load", "--kind");
+    assertThat(r.code()).as(r.output()).isNotZero();
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test
