@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * <p>One rule per (counter, window), named {@link #metricName}. The operator edits or removes only rules it wrote:
  * the ConfigMap's {@link #RECORD_ANNOTATION} lists each one's metric name and content hash, so a look-alike rule
- * is never adopted and a rule an admin edited becomes the admin's. Rules are spliced into the config's text
+ * is never adopted and a hand edit of one of ours is seen and repaired. Rules are spliced into the config's text
  * ({@link AdapterConfigText}), so everything else in it stays byte for byte as it was.
  */
 public final class AdapterRules {
@@ -193,7 +193,7 @@ public final class AdapterRules {
     String text = existing == null ? "" : existing;
     AdapterConfigText doc = AdapterConfigText.parse(text);
     List<AdapterConfigText.Item> items = doc.items();
-    Map<Integer, String> ours = ours(doc, record, legacyCounters); // item index -> metric
+    Map<Integer, Owned> ours = ours(doc, record, legacyCounters); // item index -> what it is
 
     // Which metric each claim needs, in priority order (oldest claim first).
     Map<String, Rule> wanted = new LinkedHashMap<>();
@@ -254,8 +254,10 @@ public final class AdapterRules {
     Set<String> desiredNames = new HashSet<>();
     desired.forEach(r -> desiredNames.add(r.metric()));
     for (var e : ours.entrySet()) {
-      if (desiredNames.contains(e.getValue()) && kept.add(e.getValue())) continue;
-      remove.add(e.getKey());
+      if (e.getValue().intact() && desiredNames.contains(e.getValue().metric()) && kept.add(e.getValue().metric())) {
+        continue;
+      }
+      remove.add(e.getKey()); // no longer wanted, or edited by hand: restored below
     }
     List<Rule> add = desired.stream().filter(r -> !kept.contains(r.metric())).toList();
     boolean dropKey = record.rulesKeyAdded() && add.isEmpty() && remove.size() == items.size();
@@ -282,33 +284,55 @@ public final class AdapterRules {
 
   /** Metric names of the recorded rules still in the config as the operator wrote them. */
   public static Set<String> intactRules(String config, Record record) throws InvalidConfigException {
-    return new HashSet<>(ours(AdapterConfigText.parse(config), record, Set.of()).values());
+    Set<String> intact = new HashSet<>();
+    ours(AdapterConfigText.parse(config), record, Set.of()).values().stream().filter(Owned::intact)
+        .forEach(o -> intact.add(o.metric()));
+    return intact;
   }
+
+  /** An item of the config the operator wrote; not intact when someone edited it since (it is then restored). */
+  private record Owned(String metric, boolean intact) {}
 
   /**
    * The items the operator wrote: one per recorded metric, with the recorded content. Should an admin's rule have
    * the very same content, ours is the one in the operator's own formatting (else the last: ours are appended).
+   * A recorded rule found with other content but still with its metric name and the operator's seriesQuery was
+   * edited by hand: it is still ours.
    */
-  private static Map<Integer, String> ours(AdapterConfigText doc, Record record, Set<String> legacyCounters) {
-    Map<String, List<Integer>> candidates = new TreeMap<>();
+  private static Map<Integer, Owned> ours(AdapterConfigText doc, Record record, Set<String> legacyCounters) {
+    Map<String, List<Integer>> intact = new TreeMap<>();
+    Map<String, Integer> edited = new TreeMap<>();
     List<AdapterConfigText.Item> items = doc.items();
     for (int i = 0; i < items.size(); i++) {
       Node node = items.get(i).node();
       String as = AdapterConfigCheck.nameAs(node);
       if (as == null) continue;
       if (AdapterConfigCheck.contentHash(node).equals(record.rules().get(as)) || isLegacy(node, as, legacyCounters)) {
-        candidates.computeIfAbsent(as, k -> new ArrayList<>()).add(i);
+        intact.computeIfAbsent(as, k -> new ArrayList<>()).add(i);
+      } else if (record.rules().containsKey(as) && hasOurSeriesQuery(node, as)) {
+        edited.putIfAbsent(as, i);
       }
     }
-    Map<Integer, String> ours = new TreeMap<>();
-    candidates.forEach((metric, found) -> {
+    Map<Integer, Owned> ours = new TreeMap<>();
+    intact.forEach((metric, found) -> {
       int pick = found.get(found.size() - 1);
       for (int i : found) {
         if (inOurFormat(doc, items.get(i))) pick = i;
       }
-      ours.put(pick, metric);
+      ours.put(pick, new Owned(metric, true));
+    });
+    edited.forEach((metric, i) -> {
+      if (!intact.containsKey(metric)) ours.put(i, new Owned(metric, false));
     });
     return ours;
+  }
+
+  private static boolean hasOurSeriesQuery(Node node, String metric) {
+    String query = AdapterConfigCheck.stringField(node, "seriesQuery");
+    String suffix = "{namespace!=\"\",pod!=\"\"}";
+    if (query == null || !query.endsWith(suffix)) return false;
+    String counter = query.substring(0, query.length() - suffix.length());
+    return counter.endsWith("_total") && metric.startsWith(MetricSpec.perSecondName(counter));
   }
 
   private static boolean inOurFormat(AdapterConfigText doc, AdapterConfigText.Item item) {

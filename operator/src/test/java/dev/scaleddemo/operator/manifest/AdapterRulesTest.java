@@ -139,13 +139,14 @@ class AdapterRulesTest {
   }
 
   @Test
-  void anAdminsEditOfOurRuleMakesItTheirs() throws Exception {
+  void aHandEditOfOurRuleIsRepairedInPlaceOfTheEditedOne() throws Exception {
     var a = app("a", "shop_orders_total", "2m");
-    var ours = merge("rules: []\n", Record.EMPTY, List.of(a));
-    String edited = ours.config().replace("[2m]", "[10m]");
-    var gone = merge(edited, ours.record(), List.of());
-    assertThat(gone.config()).isEqualTo(edited);
-    assertThat(gone.record().rules()).isEmpty();
+    var ours = merge(ADMIN_HTTP_RULE, Record.EMPTY, List.of(a));
+    String edited = ADMIN_HTTP_RULE + ours.config().substring(ADMIN_HTTP_RULE.length()).replace("[2m]", "[10m]");
+    assertThat(edited).startsWith(ADMIN_HTTP_RULE).contains("[10m]");
+    var repaired = merge(edited, ours.record(), List.of(a));
+    assertThat(repaired.config()).isEqualTo(ours.config());
+    assertThat(merge(edited, ours.record(), List.of()).config()).isEqualTo(ADMIN_HTTP_RULE);
   }
 
   @Test
