@@ -41,6 +41,8 @@ final class AdapterRoller {
   /** The last hash patched, and the Deployment version it was patched over: the watch may lag behind. */
   private String patched;
   private String patchedOver;
+  /** When this process last rolled: the watch may not show that roll's time yet. */
+  private Instant rolledAt;
 
   AdapterRoller(AdapterSettings adapter, Clock clock) {
     this.adapter = adapter;
@@ -69,7 +71,11 @@ final class AdapterRoller {
       return new Result(true, null);
     }
     Instant now = clock.instant();
-    Instant next = lastRoll(d).map(t -> t.plus(adapter.rollInterval())).orElse(now);
+    Instant last = lastRoll(d).orElse(null);
+    if (rolledAt != null && (last == null || rolledAt.isAfter(last))) {
+      last = rolledAt;
+    }
+    Instant next = last == null ? now : last.plus(adapter.rollInterval());
     if (!next.isAfter(now)) {
       patch(client, hash, now);
       patchedOver = d.getMetadata().getResourceVersion();
@@ -105,6 +111,7 @@ final class AdapterRoller {
     client.apps().deployments().inNamespace(adapter.namespace()).withName(adapter.deploymentName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     patched = hash;
+    rolledAt = now;
     LOG.infof("Rolled prometheus-adapter %s/%s for config %s", adapter.namespace(), adapter.deploymentName(), hash);
   }
 
