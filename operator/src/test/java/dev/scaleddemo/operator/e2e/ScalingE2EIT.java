@@ -159,6 +159,22 @@ class ScalingE2EIT {
   void twoAppsInTwoNamespacesWithTheirOwnCountersAndTargetsScaleIndependently() {
     String nsA = namespace("e2e-b-alpha");
     String nsB = namespace("e2e-b-beta");
+    // an admin's own rule (anchor, alias, merge key, comments) on alpha's counter, per minute: kept as written
+    String admin = """
+        # per-minute view of alpha's clicks, for the admin's own dashboards
+        rules:
+        - &perminute
+          seriesQuery: 'alpha_clicks_total{namespace!="",pod!=""}'
+          resources: &podres
+            template: <<.Resource>>   # namespace and pod labels
+          name: {matches: "^alpha_clicks_total$", as: "alpha_clicks_per_minute"}
+          metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m]) * 60) by (<<.GroupBy>>)
+        - <<: *perminute
+          resources: *podres
+          name: {matches: "^alpha_clicks_total$", as: "alpha_clicks_per_hour"}
+          metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m]) * 3600) by (<<.GroupBy>>)
+        """;
+    cluster.resetAdapterConfig(admin);
     create(nsA, "alpha", "alpha_clicks_total", "5", 1, 4);
     create(nsB, "beta", "beta_clicks_total", "20", 1, 2);
     awaitReady(nsA, "alpha");
@@ -172,6 +188,10 @@ class ScalingE2EIT {
     });
     awaitAdapterServes(nsA, "alpha_clicks_total");
     awaitAdapterServes(nsB, "beta_clicks_total");
+    assertThat(stack.adapterConfig()).as("the real adapter runs the admin's text as written").startsWith(admin);
+    await("the real adapter serves the admin's metric too", Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(cluster.kubectl("get", "--raw", "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA
+            + "/pods/*/alpha_clicks_per_minute")).contains("\"name\":\"alpha_clicks_per_minute\""));
 
     // alpha: 12/s against 5 per pod -> 3; beta: 50/s against 20 per pod -> ceil(2.5) = 3, capped at its max 2
     clicks(nsA, "alpha", 12);

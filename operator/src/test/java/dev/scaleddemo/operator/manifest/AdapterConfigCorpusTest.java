@@ -24,7 +24,7 @@ class AdapterConfigCorpusTest {
   private static final Path CORPUS = Path.of("src/test/resources/adapter-configs");
   private static final String INVALID = "invalid-upstream-sample-config.yaml";
 
-  private static final List<AdapterRules.Claim> CLAIMS = AdapterRules.claims(List.of(
+  static final List<AdapterRules.Claim> CLAIMS = AdapterRules.claims(List.of(
       AdapterRulesTest.app("team-a", "clicks", "demo_app_button_clicks_total", "2m", "2026-01-01T00:00:00Z"),
       AdapterRulesTest.app("team-b", "clicks", "demo_app_button_clicks_total", "5m", "2026-01-02T00:00:00Z"),
       AdapterRulesTest.app("team-b", "orders", "shop_orders_total", "90s", "2026-01-03T00:00:00Z")));
