@@ -1,5 +1,6 @@
 package dev.scaleddemo.operator.config;
 
+import java.time.Duration;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -9,14 +10,27 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public record OperatorSettings(String demoAppImage, AdapterSettings adapter) {
 
-  /** Where the cluster's prometheus-adapter keeps its config, and the Deployment to roll when it changes. */
-  public record AdapterSettings(String namespace, String configMapName, String configKey, String deploymentName) {
+  /**
+   * Where the cluster's prometheus-adapter keeps its config, the Deployment to roll when it changes, how often it
+   * may be rolled, and what the tenants of the shared config may claim.
+   */
+  public record AdapterSettings(String namespace, String configMapName, String configKey, String deploymentName,
+      Duration rollInterval, int maxRulesPerNamespace, int maxConfigBytes) {
+    public AdapterSettings(String namespace, String configMapName, String configKey, String deploymentName) {
+      this(namespace, configMapName, configKey, deploymentName, DEFAULT_ROLL_INTERVAL, DEFAULT_MAX_RULES_PER_NAMESPACE,
+          DEFAULT_MAX_CONFIG_BYTES);
+    }
+
     public boolean configured() {
       return notBlank(namespace) && notBlank(configMapName) && notBlank(configKey);
     }
   }
 
   public static final String DEFAULT_IMAGE = "ghcr.io/scaled-demo/demo-app:0.1.0";
+  public static final Duration DEFAULT_ROLL_INTERVAL = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_RULES_PER_NAMESPACE = 20;
+  /** Well below the 1 MiB object limit, leaving room for the ownership record and other keys. */
+  public static final int DEFAULT_MAX_CONFIG_BYTES = 512 * 1024;
 
   public static OperatorSettings fromConfig() {
     Config c = ConfigProvider.getConfig();
@@ -26,7 +40,11 @@ public record OperatorSettings(String demoAppImage, AdapterSettings adapter) {
             c.getOptionalValue("scaleddemo.adapter.namespace", String.class).orElse(""),
             c.getOptionalValue("scaleddemo.adapter.config-map", String.class).orElse(""),
             c.getOptionalValue("scaleddemo.adapter.config-key", String.class).orElse("config.yaml"),
-            c.getOptionalValue("scaleddemo.adapter.deployment", String.class).orElse("")));
+            c.getOptionalValue("scaleddemo.adapter.deployment", String.class).orElse(""),
+            c.getOptionalValue("scaleddemo.adapter.roll-interval", Duration.class).orElse(DEFAULT_ROLL_INTERVAL),
+            c.getOptionalValue("scaleddemo.adapter.max-rules-per-namespace", Integer.class)
+                .orElse(DEFAULT_MAX_RULES_PER_NAMESPACE),
+            c.getOptionalValue("scaleddemo.adapter.max-config-bytes", Integer.class).orElse(DEFAULT_MAX_CONFIG_BYTES)));
   }
 
   private static boolean notBlank(String s) {

@@ -5,13 +5,11 @@ import dev.scaleddemo.operator.config.OperatorSettings;
 import dev.scaleddemo.operator.config.OperatorSettings.AdapterSettings;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -22,8 +20,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,8 +32,8 @@ import org.jboss.logging.Logger;
 /**
  * Keeps this app's rule in prometheus-adapter's shared config. The ConfigMap lives in the adapter's namespace
  * and holds other apps' and other people's rules, so it is never owned or applied whole: each reconcile
- * recomputes the rules every live app needs, merges them in with optimistic locking, and rolls the adapter
- * when the config changed. Deleting an app recomputes without it (this is a {@link Deleter}, so the app gets a
+ * recomputes the rules every live app needs ({@link AdapterRules}), splices them in with optimistic locking,
+ * writes only a config prometheus-adapter would load, and rolls the adapter ({@link AdapterRoller}) when it changed. Deleting an app recomputes without it (this is a {@link Deleter}, so the app gets a
  * finalizer).
  */
 public class AdapterRuleDependent
@@ -46,6 +45,7 @@ public class AdapterRuleDependent
   private static final Logger LOG = Logger.getLogger(AdapterRuleDependent.class);
 
   private final AdapterSettings adapter = OperatorSettings.fromConfig().adapter();
+  private final AdapterRoller roller = new AdapterRoller(adapter, Clock.systemUTC());
   private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
 
   /** The workflow resolves dependsOn by this name, so it must be the one given in @Dependent. */
@@ -64,7 +64,11 @@ public class AdapterRuleDependent
     return ConfigMap.class;
   }
 
-  /** Watches the adapter ConfigMap so a hand edit that breaks our rules is repaired at once. */
+  /**
+   * Watches the adapter ConfigMap so a hand edit that breaks our rules is repaired at once. A change maps only to
+   * the apps it may concern: those whose rule is not intact in the config, those not yet synced, and, when the
+   * record lists a rule no app claims any more, the oldest app (to remove it).
+   */
   @Override
   public Optional<? extends EventSource<ConfigMap, ScaledDemoApp>> eventSource(EventSourceContext<ScaledDemoApp> ctx) {
     if (!adapter.configured()) {
@@ -74,25 +78,54 @@ public class AdapterRuleDependent
         .withName(EVENT_SOURCE)
         .withNamespaces(Set.of(adapter.namespace()))
         .withSecondaryToPrimaryMapper(cm -> adapter.configMapName().equals(cm.getMetadata().getName())
-            ? ctx.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet())
-            : Set.of())
+            ? affected(cm, ctx.getPrimaryCache().list().toList()) : Set.of())
         .withGenericFilter(cm -> adapter.configMapName().equals(cm.getMetadata().getName()))
         .build();
     return Optional.of(new InformerEventSource<>(config, ctx));
   }
 
+  Set<ResourceID> affected(ConfigMap cm, List<ScaledDemoApp> apps) {
+    Set<String> intact;
+    AdapterRules.Record record = AdapterRules.Record.parse(annotation(cm, AdapterRules.RECORD_ANNOTATION));
+    try {
+      intact = AdapterRules.intactRules(data(cm), record);
+    } catch (AdapterRules.InvalidConfigException e) {
+      intact = Set.of(); // every app reports the broken config
+    }
+    Set<ResourceID> out = new HashSet<>();
+    Set<String> claimed = new HashSet<>();
+    for (ScaledDemoApp app : apps) {
+      if (app.getSpec() == null || !SpecValidator.validate(app.getSpec()).isEmpty()) continue;
+      String metric = AdapterRules.metricName(app.getSpec());
+      claimed.add(metric);
+      boolean synced = app.getStatus() != null && app.getStatus().getConditions() != null
+          && app.getStatus().getConditions().stream().anyMatch(c -> "AdapterRuleSynced".equals(c.getType())
+              && "True".equals(c.getStatus()) && Objects.equals(c.getObservedGeneration(),
+                  app.getMetadata().getGeneration()));
+      if (!synced || !intact.contains(metric)) out.add(ResourceID.fromResource(app));
+    }
+    if (!claimed.containsAll(record.rules().keySet()) || annotation(cm, AdapterRules.LEGACY_ANNOTATION) != null) {
+      AdapterRules.claims(apps).stream().findFirst()
+          .ifPresent(c -> out.add(new ResourceID(c.name(), c.namespace())));
+    }
+    return out;
+  }
+
   @Override
   public ReconcileResult<ConfigMap> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     List<ScaledDemoApp> live = ctx.getPrimaryCache().list()
-        .filter(a -> a.getMetadata().getDeletionTimestamp() == null).collect(Collectors.toList());
-    if (live.stream().noneMatch(a -> sameApp(a, app))) {
-      live.add(app); // the cache may lag behind a just-created app
-    }
+        .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
+        .collect(Collectors.toList());
+    live.add(app); // this reconcile's copy: the cache may lag behind a just-created or just-changed app
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), live, app);
     ctx.managedWorkflowAndDependentResourceContext().put(STATE_KEY, state);
     return ReconcileResult.noOperation(null);
   }
 
+  /**
+   * Removes this app's claim. Only a failure that retrying can fix keeps the finalizer: another app's problem, a
+   * broken admin config or a missing adapter never holds a deletion (the rule is then removed by the next sync).
+   */
   @Override
   public void delete(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     List<ScaledDemoApp> others = ctx.getPrimaryCache().list()
@@ -100,7 +133,6 @@ public class AdapterRuleDependent
         .collect(Collectors.toList());
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), others, null);
     if (!state.synced() && AdapterRuleState.ERROR.equals(state.reason())) {
-      // Keep the finalizer: the rule must not outlive the app. JOSDK retries the cleanup.
       throw new IllegalStateException("could not remove the adapter rule: " + state.message());
     }
   }
@@ -129,72 +161,91 @@ public class AdapterRuleDependent
       return AdapterRuleState.failed(AdapterRuleState.NOT_CONFIGURED, "The operator is not configured with"
           + " prometheus-adapter's ConfigMap (scaleddemo.adapter.namespace / config-map): no metric is served.");
     }
-    Map<String, AdapterRules.Claim> claims = AdapterRules.claims(apps);
-    String config;
+    String where = "ConfigMap " + adapter.namespace() + "/" + adapter.configMapName();
+    AdapterRules.MergeResult merged;
     try {
-      config = writeConfig(client, cached, claims);
+      merged = writeConfig(client, cached, AdapterRules.claims(apps));
     } catch (AdapterRules.InvalidConfigException e) {
-      return AdapterRuleState.failed(AdapterRuleState.CONFIG_INVALID, "ConfigMap " + adapter.namespace() + "/"
-          + adapter.configMapName() + " was left untouched: " + e.getMessage());
+      return AdapterRuleState.failed(AdapterRuleState.CONFIG_INVALID, where + " was left untouched and the adapter"
+          + " was not restarted: " + e.getMessage());
     } catch (KubernetesClientException e) {
       LOG.warnf("Syncing the adapter config failed: %s", e.getMessage());
-      return AdapterRuleState.failed(AdapterRuleState.ERROR, "Updating the adapter config failed: " + e.getMessage());
+      boolean retry = e.getCode() == 0 || e.getCode() == 409 || e.getCode() == 429 || e.getCode() >= 500;
+      return AdapterRuleState.failed(retry ? AdapterRuleState.ERROR : AdapterRuleState.CONFIG_REJECTED,
+          "Updating " + where + " failed: " + e.getMessage());
     }
-    if (config == null) {
-      return AdapterRuleState.failed(AdapterRuleState.CONFIG_NOT_FOUND, "prometheus-adapter's ConfigMap "
-          + adapter.namespace() + "/" + adapter.configMapName() + " does not exist: install prometheus-adapter.");
+    if (merged == null) {
+      return AdapterRuleState.failed(AdapterRuleState.CONFIG_NOT_FOUND, "prometheus-adapter's " + where
+          + " does not exist: install prometheus-adapter.");
     }
-    String rolled;
+    AdapterRoller.Result rolled;
     try {
-      rolled = rollAdapter(client, AdapterRules.hash(config));
+      rolled = roller.configured() ? roller.roll(client, AdapterRules.hash(merged.config()))
+          : new AdapterRoller.Result(true, null);
     } catch (KubernetesClientException e) {
       return AdapterRuleState.failed(AdapterRuleState.ERROR, "Rolling the adapter failed: " + e.getMessage());
     }
     if (forApp == null) {
       return AdapterRuleState.ok("");
     }
-    var claim = claims.get(forApp.getSpec().getMetric().getCounter());
-    String window = forApp.getSpec().getScaling().getRateWindow();
-    if (claim != null && !claim.rateWindow().equals(window)) {
-      return AdapterRuleState.failed(AdapterRuleState.WINDOW_CONFLICT, "Counter " + claim.counter()
-          + " is shared with the older ScaledDemoApp " + claim.ownerNamespace() + "/" + claim.ownerName()
-          + ", whose rateWindow " + claim.rateWindow() + " the adapter rule uses instead of " + window + ".");
-    }
-    if (rolled != null) {
-      return AdapterRuleState.failed(AdapterRuleState.DEPLOYMENT_NOT_FOUND, rolled);
-    }
-    return AdapterRuleState.ok("The adapter serves " + forApp.getSpec().getMetric().perSecondName()
-        + " from " + forApp.getSpec().getMetric().getCounter() + " (rate window " + window + ").");
+    return outcome(forApp, merged, rolled);
   }
 
-  /** Merges and writes the config; returns the config now in place, or null when the ConfigMap is missing. */
-  private String writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
-      Map<String, AdapterRules.Claim> claims) throws AdapterRules.InvalidConfigException {
+  private AdapterRuleState outcome(ScaledDemoApp app, AdapterRules.MergeResult merged, AdapterRoller.Result rolled) {
+    var rule = AdapterRules.rule(app.getSpec());
+    var outcome = merged.outcomes().get(rule.metric());
+    if (outcome == null) {
+      return AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "No adapter rule was computed for this app.");
+    }
+    String wanted = rule.metric() + " (rate of " + rule.counter() + " over " + rule.window() + ")";
+    if (outcome.kind() == AdapterRules.Outcome.Kind.NAMESPACE_LIMIT) {
+      return AdapterRuleState.failed(AdapterRuleState.RULE_LIMIT, "No adapter rule for " + wanted + ": "
+          + outcome.detail() + " (scaleddemo.adapter.max-rules-per-namespace).");
+    }
+    if (outcome.kind() == AdapterRules.Outcome.Kind.TOO_LARGE) {
+      return AdapterRuleState.failed(AdapterRuleState.CONFIG_TOO_LARGE, "No adapter rule for " + wanted + ": "
+          + outcome.detail() + " (scaleddemo.adapter.max-config-bytes).");
+    }
+    if (!rolled.ok()) {
+      return AdapterRuleState.failed(AdapterRuleState.DEPLOYMENT_NOT_FOUND, rolled.note());
+    }
+    String note = rolled.note() == null ? "" : " " + rolled.note();
+    if (outcome.kind() == AdapterRules.Outcome.Kind.SERVED_BY_OTHER) {
+      return new AdapterRuleState(true, AdapterRuleState.SERVED_BY_OTHER_RULE, "The adapter config's own rule "
+          + outcome.detail() + " already yields " + rule.metric() + ", so the operator adds no rule for it (it would"
+          + " want a rate over " + rule.window() + ")." + note);
+    }
+    return AdapterRuleState.ok("The adapter serves " + wanted + "." + note);
+  }
+
+  /** Merges and writes the config; returns the merge now in place, or null when the ConfigMap is missing. */
+  private AdapterRules.MergeResult writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
+      List<AdapterRules.Claim> claims) throws AdapterRules.InvalidConfigException {
     var resource = client.configMaps().inNamespace(adapter.namespace()).withName(adapter.configMapName());
+    var limits = new AdapterRules.Limits(adapter.maxRulesPerNamespace(), adapter.maxConfigBytes());
     for (int attempt = 1; ; attempt++) {
       // the cache first; after a conflict (or without a cached copy) the API server
       ConfigMap cm = attempt == 1 && cached.isPresent() ? cached.get() : resource.get();
       if (cm == null) {
         return null;
       }
-      String existing = cm.getData() == null ? null : cm.getData().get(adapter.configKey());
-      var owned = AdapterRules.parseOwned(cm.getMetadata().getAnnotations() == null ? null
-          : cm.getMetadata().getAnnotations().get(AdapterRules.OWNED_ANNOTATION));
-      var merged = AdapterRules.merge(existing, owned, claims);
+      String legacy = annotation(cm, AdapterRules.LEGACY_ANNOTATION);
+      var record = AdapterRules.Record.parse(annotation(cm, AdapterRules.RECORD_ANNOTATION));
+      var merged = AdapterRules.merge(data(cm), record, AdapterRules.parseLegacy(legacy), claims, limits);
       if (!merged.changed()) {
-        return existing;
+        return merged;
       }
       ConfigMap updated = new ConfigMapBuilder(cm)
-          .editMetadata().addToAnnotations(AdapterRules.OWNED_ANNOTATION,
-              AdapterRules.formatOwned(merged.ownedCounters())).endMetadata()
+          .editMetadata().addToAnnotations(AdapterRules.RECORD_ANNOTATION, merged.record().format())
+              .removeFromAnnotations(AdapterRules.LEGACY_ANNOTATION).endMetadata()
           .addToData(adapter.configKey(), merged.config())
           .build();
       try {
         // update() sends our resourceVersion: a concurrent writer makes it fail with 409 and we merge again.
         client.configMaps().inNamespace(adapter.namespace()).resource(updated).update();
         LOG.infof("Adapter config %s/%s updated: rules for %s", adapter.namespace(), adapter.configMapName(),
-            merged.ownedCounters());
-        return merged.config();
+            merged.record().rules().keySet());
+        return merged;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= MAX_ATTEMPTS) {
           throw e;
@@ -203,26 +254,12 @@ public class AdapterRuleDependent
     }
   }
 
-  /** Sets the config hash on the adapter's pod template; returns a problem message, or null when all is well. */
-  private String rollAdapter(KubernetesClient client, String hash) {
-    if (adapter.deploymentName() == null || adapter.deploymentName().isBlank()) {
-      return null; // not configured: the user restarts the adapter themselves
-    }
-    var deployment = client.apps().deployments().inNamespace(adapter.namespace()).withName(adapter.deploymentName());
-    Deployment d = deployment.get();
-    if (d == null) {
-      return "prometheus-adapter's Deployment " + adapter.namespace() + "/" + adapter.deploymentName()
-          + " does not exist: the rules are written but nothing serves them.";
-    }
-    var annotations = d.getSpec().getTemplate().getMetadata() == null ? null
-        : d.getSpec().getTemplate().getMetadata().getAnnotations();
-    if (annotations == null || !Objects.equals(annotations.get(AdapterRules.CONFIG_HASH_ANNOTATION), hash)) {
-      String patch = "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\""
-          + AdapterRules.CONFIG_HASH_ANNOTATION + "\":\"" + hash + "\"}}}}}";
-      deployment.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-      LOG.infof("Rolled prometheus-adapter %s/%s for config %s", adapter.namespace(), adapter.deploymentName(), hash);
-    }
-    return null;
+  private String data(ConfigMap cm) {
+    return cm.getData() == null ? null : cm.getData().get(adapter.configKey());
+  }
+
+  private static String annotation(ConfigMap cm, String key) {
+    return cm.getMetadata().getAnnotations() == null ? null : cm.getMetadata().getAnnotations().get(key);
   }
 
   private static boolean sameApp(ScaledDemoApp a, ScaledDemoApp b) {

@@ -1,102 +1,354 @@
 package dev.scaleddemo.operator.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.scaleddemo.operator.api.v1alpha1.MetricSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
+import dev.scaleddemo.operator.validation.SpecValidator;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The prometheus-adapter rules the operator keeps in the adapter's shared config, as pure functions.
  *
- * <p>One rule per distinct counter. A rule is the operator's when its seriesQuery is exactly {@link
- * #seriesQuery(String)} for a counter it serves or served before (the owned set is kept in an annotation on the
- * ConfigMap): every other rule, and every other top-level key, is left as it is.
+ * <p>One rule per (counter, window), named {@link #metricName}. The operator edits or removes only rules it wrote:
+ * the ConfigMap's {@link #RECORD_ANNOTATION} lists each one's metric name and content hash, so a look-alike rule
+ * is never adopted and a hand edit of one of ours is seen and repaired. Rules are spliced into the config's text
+ * ({@link AdapterConfigText}), so everything else in it stays byte for byte as it was.
  */
 public final class AdapterRules {
-  /** Annotation on the adapter ConfigMap listing the counters whose rules the operator wrote. */
-  public static final String OWNED_ANNOTATION = "scaleddemo.dev/owned-counters";
+  /** Annotation on the adapter ConfigMap recording the rules the operator wrote (JSON, see {@link Record}). */
+  public static final String RECORD_ANNOTATION = "scaleddemo.dev/adapter-rules";
+  /** The previous release's record (counters only); read once to migrate, then removed. */
+  public static final String LEGACY_ANNOTATION = "scaleddemo.dev/owned-counters";
   /** Pod-template annotation on the adapter Deployment; a new value rolls the adapter so it rereads its config. */
   public static final String CONFIG_HASH_ANNOTATION = "scaleddemo.dev/adapter-config-hash";
+  /** Deployment annotation: when the operator last rolled the adapter (coalescing survives operator restarts). */
+  public static final String ROLLED_AT_ANNOTATION = "scaleddemo.dev/adapter-rolled-at";
+  /** The tutorial's window: its rules keep the tutorial's metric name. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(2);
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private AdapterRules() {}
 
-  /** The adapter config could not be read; the operator leaves it untouched. */
+  /** The adapter config could not be read or would not load; the operator leaves it untouched. */
   public static class InvalidConfigException extends Exception {
     public InvalidConfigException(String message) {
       super(message);
     }
   }
 
-  /** Which app's window a shared counter's rule uses: the oldest app asking for the counter wins. */
-  public record Claim(String counter, String rateWindow, String ownerNamespace, String ownerName) {}
+  /** One rule the operator writes: a counter's rate over one window, served as {@code metric}. */
+  public record Rule(String counter, String window, String metric) {
+    public String seriesQuery() {
+      return counter + "{namespace!=\"\",pod!=\"\"}";
+    }
 
-  public record MergeResult(String config, SortedSet<String> ownedCounters, boolean changed) {}
+    public String metricsQuery() {
+      return "sum(rate(<<.Series>>{<<.LabelMatchers>>}[" + window + "])) by (<<.GroupBy>>)";
+    }
 
-  public static String seriesQuery(String counter) {
-    return counter + "{namespace!=\"\",pod!=\"\"}";
+    /** As an item of a block sequence whose dashes are at column {@code indent.length()}. */
+    public String blockText(String indent) {
+      return indent + "- seriesQuery: " + quote(seriesQuery()) + "\n"
+          + indent + "  resources:\n"
+          + indent + "    template: " + quote("<<.Resource>>") + "\n"
+          + indent + "  name:\n"
+          + indent + "    matches: " + quote("^" + counter + "$") + "\n"
+          + indent + "    as: " + quote(metric) + "\n"
+          + indent + "  metricsQuery: " + quote(metricsQuery()) + "\n";
+    }
+
+    /** As an item of a flow sequence. */
+    public String flowText() {
+      return "{seriesQuery: " + quote(seriesQuery()) + ", resources: {template: " + quote("<<.Resource>>")
+          + "}, name: {matches: " + quote("^" + counter + "$") + ", as: " + quote(metric) + "}, metricsQuery: "
+          + quote(metricsQuery()) + "}";
+    }
+
+    /** Content hash, the same however the rule is formatted (block, flow, re-indented by a tool). */
+    public String contentHash() {
+      var seq = (org.yaml.snakeyaml.nodes.SequenceNode) AdapterConfigText.yaml().compose(new StringReader(blockText("")));
+      return AdapterConfigCheck.contentHash(seq.getValue().get(0));
+    }
   }
 
-  public static String metricsQuery(String rateWindow) {
-    return "sum(rate(<<.Series>>{<<.LabelMatchers>>}[" + rateWindow + "])) by (<<.GroupBy>>)";
+  /** A valid app's claim on a rule. */
+  public record Claim(String namespace, String name, Rule rule) {}
+
+  /** What became of one metric: written by the operator, served by someone else's rule, or refused. */
+  public record Outcome(Kind kind, String detail) {
+    public enum Kind { WRITTEN, SERVED_BY_OTHER, NAMESPACE_LIMIT, TOO_LARGE }
   }
 
-  public static ObjectNode rule(String counter, String rateWindow) {
-    var f = JsonNodeFactory.instance;
-    ObjectNode rule = f.objectNode();
-    rule.put("seriesQuery", seriesQuery(counter));
-    rule.putObject("resources").put("template", "<<.Resource>>");
-    rule.putObject("name")
-        .put("matches", "^" + counter + "$")
-        .put("as", MetricSpec.perSecondName(counter));
-    rule.put("metricsQuery", metricsQuery(rateWindow));
-    return rule;
+  /** Limits on what the tenants of the shared config may claim. */
+  public record Limits(int rulesPerNamespace, int maxConfigBytes) {
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** The operator's record: each rule's metric name and content hash, and whether it added the rules key. */
+  public record Record(SortedMap<String, String> rules, boolean rulesKeyAdded) {
+    public static final Record EMPTY = new Record(new TreeMap<>(), false);
+
+    public static Record parse(String annotation) {
+      if (annotation == null || annotation.isBlank()) {
+        return EMPTY;
+      }
+      try {
+        var node = JSON.readTree(annotation);
+        SortedMap<String, String> rules = new TreeMap<>();
+        node.path("rules").fields().forEachRemaining(e -> rules.put(e.getKey(), e.getValue().asText()));
+        return new Record(rules, node.path("rulesKeyAdded").asBoolean(false));
+      } catch (JsonProcessingException e) {
+        return EMPTY; // unreadable: own nothing rather than guess
+      }
+    }
+
+    public String format() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rules", rules);
+      m.put("rulesKeyAdded", rulesKeyAdded);
+      try {
+        return JSON.writeValueAsString(m);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public record MergeResult(String config, Record record, boolean changed, Map<String, Outcome> outcomes) {}
+
+  /** The window in Go/Prometheus duration form (90s -> 1m30s), or null when it is not a duration. */
+  public static String normalWindow(String window) {
+    Duration d = SpecValidator.duration(window);
+    if (d == null || d.isZero()) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    long h = d.toHours();
+    long m = d.toMinutesPart();
+    long s = d.toSecondsPart();
+    long ms = d.toMillisPart();
+    if (h > 0) b.append(h).append('h');
+    if (m > 0) b.append(m).append('m');
+    if (s > 0) b.append(s).append('s');
+    if (ms > 0) b.append(ms).append("ms");
+    return b.toString();
   }
 
   /**
-   * One claim per distinct counter among the given apps. The oldest app (creation time, then namespace/name)
-   * decides the window, so a new app can never change the rule that older apps already scale on.
+   * The custom metric an app's HPA scales on: the tutorial's name for the default window, and for any other
+   * window the same with the window appended ({@code demo_app_button_clicks_per_second_5m}).
    */
-  public static SortedMap<String, Claim> claims(List<ScaledDemoApp> apps) {
-    SortedMap<String, Claim> claims = new TreeMap<>();
-    apps.stream()
+  public static String metricName(ScaledDemoAppSpec spec) {
+    String counter = spec.getMetric().getCounter();
+    String window = normalWindow(spec.getScaling().getRateWindow());
+    return window == null || DEFAULT_WINDOW.equals(SpecValidator.duration(window)) ? MetricSpec.perSecondName(counter)
+        : MetricSpec.perSecondName(counter) + "_" + window;
+  }
+
+  public static Rule rule(ScaledDemoAppSpec spec) {
+    return new Rule(spec.getMetric().getCounter(), normalWindow(spec.getScaling().getRateWindow()), metricName(spec));
+  }
+
+  /** One claim per valid app, oldest first (creation time, then namespace/name). Invalid apps claim nothing. */
+  public static List<Claim> claims(List<ScaledDemoApp> apps) {
+    return apps.stream()
+        .filter(a -> a.getSpec() == null || SpecValidator.validate(a.getSpec()).isEmpty())
         .sorted(Comparator.comparing((ScaledDemoApp a) -> nullToEmpty(a.getMetadata().getCreationTimestamp()))
             .thenComparing(a -> nullToEmpty(a.getMetadata().getNamespace()))
             .thenComparing(a -> a.getMetadata().getName()))
-        .forEach(a -> {
-          // Other apps come from the informer cache as stored: one without a spec uses every default.
-          ScaledDemoAppSpec spec = a.getSpec() != null ? a.getSpec() : new ScaledDemoAppSpec();
-          claims.putIfAbsent(spec.getMetric().getCounter(), new Claim(spec.getMetric().getCounter(),
-              spec.getScaling().getRateWindow(), a.getMetadata().getNamespace(), a.getMetadata().getName()));
-        });
-    return claims;
+        // Other apps come from the informer cache as stored: one without a spec uses every default.
+        .map(a -> new Claim(a.getMetadata().getNamespace(), a.getMetadata().getName(),
+            rule(a.getSpec() != null ? a.getSpec() : new ScaledDemoAppSpec())))
+        .toList();
   }
 
-  public static SortedSet<String> parseOwned(String annotation) {
-    SortedSet<String> owned = new TreeSet<>();
+  /**
+   * Converges the config to the claimed rules. Only rules in the record (or, once, the previous release's
+   * {@code legacyCounters}) are edited or removed; a claimed metric someone else's rule already yields gets no
+   * rule of ours. The result is checked the way prometheus-adapter loads it.
+   */
+  public static MergeResult merge(String existing, Record record, Set<String> legacyCounters, List<Claim> claims,
+      Limits limits) throws InvalidConfigException {
+    String text = existing == null ? "" : existing;
+    AdapterConfigText doc = AdapterConfigText.parse(text);
+    List<AdapterConfigText.Item> items = doc.items();
+    Map<Integer, Owned> ours = ours(doc, record, legacyCounters); // item index -> what it is
+
+    // Which metric each claim needs, in priority order (oldest claim first).
+    Map<String, Rule> wanted = new LinkedHashMap<>();
+    for (Claim c : claims) {
+      if (c.rule().window() != null) wanted.putIfAbsent(c.rule().metric(), c.rule());
+    }
+    Map<String, Outcome> outcomes = new TreeMap<>();
+    for (Rule r : wanted.values()) {
+      for (int i = 0; i < items.size(); i++) {
+        if (ours.containsKey(i)) continue;
+        String served = AdapterConfigCheck.servedBy(items.get(i).node(), r.counter(), r.metric(), i);
+        if (served != null) {
+          outcomes.put(r.metric(), new Outcome(Outcome.Kind.SERVED_BY_OTHER, served));
+          break;
+        }
+      }
+    }
+    // Per-namespace limit: each namespace's first distinct rules (by its oldest claim) are granted.
+    Set<String> granted = new HashSet<>();
+    Map<String, Set<String>> perNamespace = new TreeMap<>();
+    for (Claim c : claims) {
+      String metric = c.rule().metric();
+      if (c.rule().window() == null || outcomes.containsKey(metric)) continue;
+      Set<String> ns = perNamespace.computeIfAbsent(nullToEmpty(c.namespace()), k -> new java.util.LinkedHashSet<>());
+      if (ns.contains(metric)) continue;
+      if (ns.size() < limits.rulesPerNamespace()) {
+        ns.add(metric);
+        granted.add(metric);
+      }
+    }
+    for (Claim c : claims) {
+      String metric = c.rule().metric();
+      if (c.rule().window() != null && !granted.contains(metric) && !outcomes.containsKey(metric)) {
+        outcomes.put(metric, new Outcome(Outcome.Kind.NAMESPACE_LIMIT, "namespace " + c.namespace() + " already has "
+            + limits.rulesPerNamespace() + " distinct adapter rules, the most one namespace may have"));
+      }
+    }
+    // Size ceiling: the config without our rules, plus ours in priority order while they fit.
+    String foreignOnly = doc.without(ours.keySet(), false);
+    long size = utf8Length(foreignOnly) + 64;
+    List<Rule> desired = new ArrayList<>();
+    for (Rule r : wanted.values()) {
+      if (!granted.contains(r.metric())) continue;
+      long cost = r.blockText("  ").length() + r.metric().length() + 24;
+      if (size + cost > limits.maxConfigBytes()) {
+        outcomes.put(r.metric(), new Outcome(Outcome.Kind.TOO_LARGE, "the adapter config would exceed "
+            + limits.maxConfigBytes() + " bytes"));
+        continue;
+      }
+      size += cost;
+      desired.add(r);
+      outcomes.put(r.metric(), new Outcome(Outcome.Kind.WRITTEN, ""));
+    }
+
+    // Keep our rules still wanted where they are (no change, no roll); remove the rest; append the new ones.
+    Set<String> kept = new HashSet<>();
+    Set<Integer> remove = new TreeSet<>();
+    Set<String> desiredNames = new HashSet<>();
+    desired.forEach(r -> desiredNames.add(r.metric()));
+    for (var e : ours.entrySet()) {
+      if (e.getValue().intact() && desiredNames.contains(e.getValue().metric()) && kept.add(e.getValue().metric())) {
+        continue;
+      }
+      remove.add(e.getKey()); // no longer wanted, or edited by hand: restored below
+    }
+    List<Rule> add = desired.stream().filter(r -> !kept.contains(r.metric())).toList();
+    boolean dropKey = record.rulesKeyAdded() && add.isEmpty() && remove.size() == items.size();
+    String afterRemove = doc.without(remove, dropKey);
+    boolean[] addedKey = {false};
+    String merged = remove.isEmpty() ? doc.with(add, addedKey) : AdapterConfigText.parse(afterRemove).with(add, addedKey);
+    boolean keyAdded = !dropKey && (record.rulesKeyAdded() || addedKey[0]);
+
+    SortedMap<String, String> recorded = new TreeMap<>();
+    AdapterConfigText result = AdapterConfigText.parse(merged);
+    AdapterConfigCheck.validate(result.root());
+    for (AdapterConfigText.Item item : result.items()) {
+      String as = AdapterConfigCheck.nameAs(item.node());
+      if (as != null && desiredNames.contains(as) && !recorded.containsKey(as)) {
+        String hash = AdapterConfigCheck.contentHash(item.node());
+        Rule r = desired.stream().filter(d -> d.metric().equals(as)).findFirst().orElseThrow();
+        if (kept.contains(as) || hash.equals(r.contentHash())) recorded.put(as, hash);
+      }
+    }
+    Record newRecord = new Record(recorded, keyAdded);
+    boolean changed = !merged.equals(text) || !newRecord.equals(record) || !legacyCounters.isEmpty();
+    return new MergeResult(merged, newRecord, changed, outcomes);
+  }
+
+  /** Metric names of the recorded rules still in the config as the operator wrote them. */
+  public static Set<String> intactRules(String config, Record record) throws InvalidConfigException {
+    Set<String> intact = new HashSet<>();
+    ours(AdapterConfigText.parse(config), record, Set.of()).values().stream().filter(Owned::intact)
+        .forEach(o -> intact.add(o.metric()));
+    return intact;
+  }
+
+  /** An item of the config the operator wrote; not intact when someone edited it since (it is then restored). */
+  private record Owned(String metric, boolean intact) {}
+
+  /**
+   * The items the operator wrote: one per recorded metric, with the recorded content. Should an admin's rule have
+   * the very same content, ours is the one in the operator's own formatting (else the last: ours are appended).
+   * A recorded rule found with other content but still with its metric name and the operator's seriesQuery was
+   * edited by hand: it is still ours.
+   */
+  private static Map<Integer, Owned> ours(AdapterConfigText doc, Record record, Set<String> legacyCounters) {
+    Map<String, List<Integer>> intact = new TreeMap<>();
+    Map<String, Integer> edited = new TreeMap<>();
+    List<AdapterConfigText.Item> items = doc.items();
+    for (int i = 0; i < items.size(); i++) {
+      Node node = items.get(i).node();
+      String as = AdapterConfigCheck.nameAs(node);
+      if (as == null) continue;
+      if (AdapterConfigCheck.contentHash(node).equals(record.rules().get(as)) || isLegacy(node, as, legacyCounters)) {
+        intact.computeIfAbsent(as, k -> new ArrayList<>()).add(i);
+      } else if (record.rules().containsKey(as) && hasOurSeriesQuery(node, as)) {
+        edited.putIfAbsent(as, i);
+      }
+    }
+    Map<Integer, Owned> ours = new TreeMap<>();
+    intact.forEach((metric, found) -> {
+      int pick = found.get(found.size() - 1);
+      for (int i : found) {
+        if (inOurFormat(doc, items.get(i))) pick = i;
+      }
+      ours.put(pick, new Owned(metric, true));
+    });
+    edited.forEach((metric, i) -> {
+      if (!intact.containsKey(metric)) ours.put(i, new Owned(metric, false));
+    });
+    return ours;
+  }
+
+  private static boolean hasOurSeriesQuery(Node node, String metric) {
+    String query = AdapterConfigCheck.stringField(node, "seriesQuery");
+    String suffix = "{namespace!=\"\",pod!=\"\"}";
+    if (query == null || !query.endsWith(suffix)) return false;
+    String counter = query.substring(0, query.length() - suffix.length());
+    return counter.endsWith("_total") && metric.startsWith(MetricSpec.perSecondName(counter));
+  }
+
+  private static boolean inOurFormat(AdapterConfigText doc, AdapterConfigText.Item item) {
+    String text = doc.text().substring(item.start(), item.end()).replaceAll("\\s+", " ").trim();
+    return text.startsWith("seriesQuery: \"") || text.startsWith("{seriesQuery: \"");
+  }
+
+  /** The previous release's rule for a counter it listed: exactly its seriesQuery and metric name. */
+  private static boolean isLegacy(Node node, String as, Set<String> legacyCounters) {
+    String query = AdapterConfigCheck.stringField(node, "seriesQuery");
+    return legacyCounters.stream().anyMatch(c -> MetricSpec.perSecondName(c).equals(as)
+        && (c + "{namespace!=\"\",pod!=\"\"}").equals(query));
+  }
+
+  public static Set<String> parseLegacy(String annotation) {
+    Set<String> owned = new TreeSet<>();
     if (annotation != null) {
       for (String s : annotation.split(",")) {
         if (!s.isBlank()) owned.add(s.trim());
@@ -105,74 +357,15 @@ public final class AdapterRules {
     return owned;
   }
 
-  public static String formatOwned(Set<String> owned) {
-    return String.join(",", new TreeSet<>(owned));
-  }
-
-  /**
-   * Merges the wanted rules into an existing config. Rules of counters no longer claimed are removed only when
-   * the operator owned them; rules it does not own are kept in their order, ours follow sorted by counter.
-   */
-  public static MergeResult merge(String existing, Set<String> previouslyOwned, Map<String, Claim> wanted)
-      throws InvalidConfigException {
-    ObjectNode root = parse(existing);
-    JsonNode rulesNode = root.get("rules");
-    if (rulesNode != null && !rulesNode.isNull() && !rulesNode.isArray()) {
-      throw new InvalidConfigException("'rules' in the adapter config is a " + rulesNode.getNodeType()
-          + ", not a list");
-    }
-    ArrayNode newRules = JsonNodeFactory.instance.arrayNode();
-    if (rulesNode != null && rulesNode.isArray()) {
-      for (JsonNode rule : rulesNode) {
-        if (!isOurs(rule, previouslyOwned, wanted.keySet())) {
-          newRules.add(rule);
-        }
-      }
-    }
-    wanted.values().forEach(c -> newRules.add(rule(c.counter(), c.rateWindow())));
-    ObjectNode updated = root.deepCopy();
-    updated.set("rules", newRules);
-    SortedSet<String> owned = new TreeSet<>(wanted.keySet());
-    boolean changed = !updated.equals(root) || !owned.equals(new TreeSet<>(previouslyOwned));
-    return new MergeResult(changed ? write(updated) : existing, owned, changed);
-  }
-
-  private static boolean isOurs(JsonNode rule, Set<String> owned, Set<String> wanted) {
-    JsonNode q = rule.get("seriesQuery");
-    if (q == null || !q.isTextual()) return false;
-    String query = q.asText();
-    // A rule with our exact seriesQuery for a counter we serve is adopted: two rules for one metric would clash.
-    return owned.stream().anyMatch(c -> seriesQuery(c).equals(query))
-        || wanted.stream().anyMatch(c -> seriesQuery(c).equals(query));
-  }
-
-  static ObjectNode parse(String config) throws InvalidConfigException {
-    if (config == null || config.isBlank()) {
-      return JsonNodeFactory.instance.objectNode();
-    }
+  static String quote(String s) {
     try {
-      JsonNode node = YAML.readTree(config);
-      if (node == null || node.isMissingNode() || node.isNull()) {
-        return JsonNodeFactory.instance.objectNode();
-      }
-      if (!node.isObject()) {
-        throw new InvalidConfigException("the adapter config is a " + node.getNodeType() + ", not a mapping");
-      }
-      return (ObjectNode) node;
-    } catch (JsonProcessingException e) {
-      throw new InvalidConfigException("the adapter config is not valid YAML: " + e.getOriginalMessage());
-    }
-  }
-
-  static String write(JsonNode node) {
-    try {
-      return YAML.writeValueAsString(node);
+      return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Short content hash of a config; stored on the adapter's pod template to roll it on change. */
+  /** Short content hash; stored on the adapter's pod template to roll it on change. */
   public static String hash(String config) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(nullToEmpty(config).getBytes(StandardCharsets.UTF_8));
@@ -182,7 +375,11 @@ public final class AdapterRules {
     }
   }
 
+  static long utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
   private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+    return Objects.requireNonNullElse(s, "");
   }
 }

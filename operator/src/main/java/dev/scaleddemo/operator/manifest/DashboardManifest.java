@@ -24,7 +24,7 @@ public final class DashboardManifest {
     labels.put(SIDECAR_LABEL, SIDECAR_LABEL_VALUE);
     return new ConfigMapBuilder()
         .withMetadata(Meta.of(app, Names.dashboard(app)).withLabels(labels).build())
-        .withData(Map.of(Names.dashboard(app) + ".json", dashboardJson(app)))
+        .withData(Map.of(Names.dashboardFile(app), dashboardJson(app)))
         .build();
   }
 
@@ -38,8 +38,7 @@ public final class DashboardManifest {
     ObjectMapper m = JSON;
     ObjectNode d = m.createObjectNode();
     d.put("title", "ScaledDemoApp " + ns + "/" + name);
-    d.put("uid", ("sda-" + ns + "-" + name).length() > 40
-        ? AdapterRules.hash(ns + "/" + name) : "sda-" + ns + "-" + name);
+    d.put("uid", Names.dashboardUid(app));
     d.put("schemaVersion", 39);
     d.put("refresh", "10s");
     d.putObject("time").put("from", "now-30m").put("to", "now");

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 
-/** autoscaling/v2 HPA on the per-second Pods metric that the adapter rule serves. */
+/** autoscaling/v2 HPA on the per-second Pods metric that the app's adapter rule serves (one name per window). */
 public final class HpaManifest {
   private HpaManifest() {}
 
@@ -22,7 +22,7 @@ public final class HpaManifest {
             .addNewMetric()
                 .withType("Pods")
                 .withNewPods()
-                    .withNewMetric().withName(app.getSpec().getMetric().perSecondName()).endMetric()
+                    .withNewMetric().withName(AdapterRules.metricName(app.getSpec())).endMetric()
                     .withNewTarget()
                         .withType("AverageValue")
                         .withAverageValue(new Quantity(scaling.getTargetClicksPerSecondPerPod()))

@@ -17,4 +17,24 @@ public final class Names {
   public static String serviceMonitor(ScaledDemoApp app) { return app.getMetadata().getName(); }
   public static String hpa(ScaledDemoApp app) { return app.getMetadata().getName(); }
   public static String dashboard(ScaledDemoApp app) { return app.getMetadata().getName() + DASHBOARD_SUFFIX; }
+
+  /**
+   * The dashboard's file in the Grafana sidecar's one folder for all namespaces: namespace and name joined by '_',
+   * which neither can contain, so two apps never share a file.
+   */
+  public static String dashboardFile(ScaledDemoApp app) {
+    return app.getMetadata().getNamespace() + "_" + app.getMetadata().getName() + DASHBOARD_SUFFIX + ".json";
+  }
+
+  /**
+   * Grafana's dashboard uid (at most 40 of [a-zA-Z0-9_-]): {@code sda-<namespace>_<name>} when it fits, else
+   * {@code sda-} and a hash of namespace/name. Readable uids contain '_', hashes never do: no two apps share one.
+   */
+  public static String dashboardUid(ScaledDemoApp app) {
+    String ns = app.getMetadata().getNamespace();
+    String name = app.getMetadata().getName();
+    String readable = "sda-" + ns + "_" + name;
+    return readable.length() <= 40 && readable.matches("[a-z0-9_-]+") ? readable
+        : "sda-" + AdapterRules.hash(ns + "/" + name);
+  }
 }

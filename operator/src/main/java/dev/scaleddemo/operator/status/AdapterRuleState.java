@@ -3,11 +3,16 @@ package dev.scaleddemo.operator.status;
 /** What the adapter-rule step found for one app; the status calculator turns it into AdapterRuleSynced. */
 public record AdapterRuleState(boolean synced, String reason, String message) {
   public static final String SYNCED = "RuleSynced";
+  /** Someone else's rule in the adapter config already yields the app's metric: the operator adds none. */
+  public static final String SERVED_BY_OTHER_RULE = "ServedByExistingRule";
   public static final String NOT_CONFIGURED = "AdapterNotConfigured";
   public static final String CONFIG_NOT_FOUND = "AdapterConfigNotFound";
   public static final String CONFIG_INVALID = "AdapterConfigInvalid";
-  public static final String WINDOW_CONFLICT = "RateWindowConflict";
+  public static final String RULE_LIMIT = "AdapterRuleLimitExceeded";
+  public static final String CONFIG_TOO_LARGE = "AdapterConfigTooLarge";
   public static final String DEPLOYMENT_NOT_FOUND = "AdapterDeploymentNotFound";
+  /** The API server refused the update for a reason retrying will not fix. */
+  public static final String CONFIG_REJECTED = "AdapterConfigRejected";
   public static final String ERROR = "AdapterSyncError";
   public static final String NOT_RUN = "NotReconciled";
 

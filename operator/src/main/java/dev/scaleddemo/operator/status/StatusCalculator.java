@@ -4,6 +4,7 @@ import static dev.scaleddemo.operator.status.Conditions.*;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import dev.scaleddemo.operator.manifest.AdapterRules;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -136,7 +137,7 @@ public final class StatusCalculator {
 
   private static String currentMetric(ScaledDemoApp app, HorizontalPodAutoscaler hpa) {
     if (hpa == null || hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null) return null;
-    String name = app.getSpec().getMetric().perSecondName();
+    String name = AdapterRules.metricName(app.getSpec());
     return hpa.getStatus().getCurrentMetrics().stream()
         .filter(m -> "Pods".equals(m.getType()) && m.getPods() != null && m.getPods().getMetric() != null
             && name.equals(m.getPods().getMetric().getName()) && m.getPods().getCurrent() != null

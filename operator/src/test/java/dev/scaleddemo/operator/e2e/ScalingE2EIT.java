@@ -43,11 +43,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * of 4 intervals) and an HPA behaviour without scale-down delay, so each scenario takes tens of seconds.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true, initArgs =
+    @io.quarkus.test.common.ResourceArg(name = "scaleddemo.adapter.roll-interval", value = "2s"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScalingE2EIT {
   private static final Logger LOG = Logger.getLogger(ScalingE2EIT.class);
   private static final Duration CLICK_LIMIT = Duration.ofMinutes(3);
+  /** 4 scrape intervals, the CRD's minimum. */
+  private static final String WINDOW = "4s";
   private static E2EStack stack;
 
   @Inject
@@ -156,6 +159,22 @@ class ScalingE2EIT {
   void twoAppsInTwoNamespacesWithTheirOwnCountersAndTargetsScaleIndependently() {
     String nsA = namespace("e2e-b-alpha");
     String nsB = namespace("e2e-b-beta");
+    // an admin's own rule (anchor, alias, merge key, comments) on alpha's counter, per minute: kept as written
+    String admin = """
+        # per-minute view of alpha's clicks, for the admin's own dashboards
+        rules:
+        - &perminute
+          seriesQuery: 'alpha_clicks_total{namespace!="",pod!=""}'
+          resources: &podres
+            template: <<.Resource>>   # namespace and pod labels
+          name: {matches: "^alpha_clicks_total$", as: "alpha_clicks_per_minute"}
+          metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m]) * 60) by (<<.GroupBy>>)
+        - <<: *perminute
+          resources: *podres
+          name: {matches: "^alpha_clicks_total$", as: "alpha_clicks_per_hour"}
+          metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m]) * 3600) by (<<.GroupBy>>)
+        """;
+    cluster.resetAdapterConfig(admin);
     create(nsA, "alpha", "alpha_clicks_total", "5", 1, 4);
     create(nsB, "beta", "beta_clicks_total", "20", 1, 2);
     awaitReady(nsA, "alpha");
@@ -169,6 +188,10 @@ class ScalingE2EIT {
     });
     awaitAdapterServes(nsA, "alpha_clicks_total");
     awaitAdapterServes(nsB, "beta_clicks_total");
+    assertThat(stack.adapterConfig()).as("the real adapter runs the admin's text as written").startsWith(admin);
+    await("the real adapter serves the admin's metric too", Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(cluster.kubectl("get", "--raw", "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA
+            + "/pods/*/alpha_clicks_per_minute")).contains("\"name\":\"alpha_clicks_per_minute\""));
 
     // alpha: 12/s against 5 per pod -> 3; beta: 50/s against 20 per pod -> ceil(2.5) = 3, capped at its max 2
     clicks(nsA, "alpha", 12);
@@ -181,9 +204,9 @@ class ScalingE2EIT {
           assertThat(deployment(nsB, "beta").getSpec().getReplicas()).isEqualTo(2);
         });
     String alphaMetric = cluster.kubectl("get", "--raw",
-        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA + "/pods/*/alpha_clicks_per_second");
+        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA + "/pods/*/" + metric("alpha_clicks_total"));
     String betaMetric = cluster.kubectl("get", "--raw",
-        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsB + "/pods/*/beta_clicks_per_second");
+        "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsB + "/pods/*/" + metric("beta_clicks_total"));
     assertThat(alphaMetric).contains("\"namespace\":\"" + nsA + "\"").doesNotContain(nsB);
     assertThat(betaMetric).contains("\"namespace\":\"" + nsB + "\"").doesNotContain(nsA);
     assertThat(stack.pods(nsA, "alpha")).hasSize(3);
@@ -208,7 +231,7 @@ class ScalingE2EIT {
       Condition active = condition(ns, app, "ScalingActive");
       assertThat(active.getStatus()).isEqualTo("False");
       assertThat(active.getReason()).isEqualTo("FailedGetPodsMetric");
-      assertThat(active.getMessage()).contains("outage_clicks_per_second");
+      assertThat(active.getMessage()).contains(metric("outage_clicks_total"));
     });
     LOG.infof("Prometheus down: %s", condition(ns, app, "ScalingActive").getMessage());
     // the load goes away while nobody can measure it: nothing is scaled, least of all to min
@@ -271,6 +294,14 @@ class ScalingE2EIT {
     return ns;
   }
 
+  /** The custom metric of an app created by {@link #create}: its window is not the default, so it is in the name. */
+  private static String metric(String counter) {
+    var spec = new dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec();
+    spec.getMetric().setCounter(counter);
+    spec.getScaling().setRateWindow(WINDOW);
+    return dev.scaleddemo.operator.manifest.AdapterRules.metricName(spec);
+  }
+
   /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
   private void create(String ns, String name, String counter, String target, int min, int max) {
     String yaml = """
@@ -285,7 +316,7 @@ class ScalingE2EIT {
             minReplicas: %d
             maxReplicas: %d
             targetClicksPerSecondPerPod: "%s"
-            rateWindow: 4s
+            rateWindow: %s
             behavior:
               scaleUp:
                 stabilizationWindowSeconds: 0
@@ -296,7 +327,7 @@ class ScalingE2EIT {
           monitoring:
             interval: 1s
             dashboard: false
-        """.formatted(name, counter, min, max, target);
+        """.formatted(name, counter, min, max, target, WINDOW);
     client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
   }
 
@@ -334,7 +365,7 @@ class ScalingE2EIT {
 
   /** The adapter, restarted with the operator's rule, serves the app's per-second metric (0 before any click). */
   private void awaitAdapterServes(String ns, String counter) {
-    String metric = counter.substring(0, counter.length() - "_total".length()) + "_per_second";
+    String metric = metric(counter);
     await("custom.metrics.k8s.io serves " + metric + " in " + ns, Duration.ofSeconds(90)).untilAsserted(() -> {
       LocalCluster.Result r = cluster.kubectlResult(null, "get", "--raw",
           "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + ns + "/pods/*/" + metric);

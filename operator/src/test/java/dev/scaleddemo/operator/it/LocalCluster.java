@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.it;
 
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.manifest.AdapterRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -214,20 +215,26 @@ public final class LocalCluster {
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME, "crd/" + SERVICE_MONITOR_CRD);
     kubectlStdin(namespaceYaml(ADAPTER_NAMESPACE), "apply", "-f", "-");
     // (re)set the adapter ConfigMap to just the foreign rule, as prometheus-adapter's chart installs it
-    kubectlStdin(adapterConfigMapYaml(), "apply", "--server-side", "--force-conflicts", "-f", "-");
-    kubectl("-n", ADAPTER_NAMESPACE, "annotate", "configmap", ADAPTER_CONFIG_MAP, "scaleddemo.dev/owned-counters-");
+    resetAdapterConfig(FOREIGN_CONFIG);
     kubectlStdin(adapterDeploymentYaml(), "apply", "-f", "-");
+  }
+
+  /** Sets the adapter config to an admin's text, with no record of the operator's rules (as a fresh install). */
+  public void resetAdapterConfig(String config) {
+    kubectlStdin(adapterConfigMapYaml(config), "apply", "--server-side", "--force-conflicts", "-f", "-");
+    kubectl("-n", ADAPTER_NAMESPACE, "annotate", "configmap", ADAPTER_CONFIG_MAP, AdapterRules.LEGACY_ANNOTATION + "-",
+        AdapterRules.RECORD_ANNOTATION + "-");
   }
 
   public static String namespaceYaml(String name) {
     return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
   }
 
-  private static String adapterConfigMapYaml() {
-    StringBuilder sb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + ADAPTER_CONFIG_MAP
-        + "\n  namespace: " + ADAPTER_NAMESPACE + "\ndata:\n  config.yaml: |\n");
-    FOREIGN_CONFIG.lines().forEach(l -> sb.append("    ").append(l).append('\n'));
-    return sb.toString();
+  private static String adapterConfigMapYaml(String config) {
+    // JSON-quoted: a block scalar cannot carry every text byte for byte (a missing final newline, say)
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + ADAPTER_CONFIG_MAP + "\n  namespace: "
+        + ADAPTER_NAMESPACE + "\ndata:\n  config.yaml: " + io.fabric8.kubernetes.client.utils.Serialization
+        .asJson(config) + "\n";
   }
 
   private static String adapterDeploymentYaml() {

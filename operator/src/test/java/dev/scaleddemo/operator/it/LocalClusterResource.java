@@ -10,16 +10,25 @@ import java.util.Map;
  */
 public class LocalClusterResource implements QuarkusTestResourceLifecycleManager {
   private LocalCluster cluster;
+  /** Operator settings of the test class ({@code initArgs}), e.g. a shorter adapter roll interval. */
+  private Map<String, String> settings = Map.of();
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    settings = Map.copyOf(initArgs);
+  }
 
   @Override
   public Map<String, String> start() {
     cluster = LocalCluster.get();
     System.setProperty("kubeconfig", cluster.kubeconfig().toString());
-    return Map.of(
+    Map<String, String> config = new java.util.HashMap<>(settings);
+    config.putAll(Map.of(
         "quarkus.kubernetes-client.api-server-url", cluster.serverUrl(),
         "quarkus.kubernetes-client.devservices.enabled", "false",
         // the generated RBAC/manifests are irrelevant here; the test cluster must not be touched by the build
-        "quarkus.operator-sdk.crd.apply", "false");
+        "quarkus.operator-sdk.crd.apply", "false"));
+    return config;
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.manifest.AdapterRules;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -54,8 +55,7 @@ class OperatorIT {
   private static final String API_VERSION = "scaleddemo.dev/v1alpha1";
   private static final String KIND = "ScaledDemoApp";
   private static final String SAMPLE_COUNTER = "demo_app_button_clicks_total";
-  private static final String HASH_ANNOTATION = "scaleddemo.dev/adapter-config-hash";
-  private static final String OWNED_ANNOTATION = "scaleddemo.dev/owned-counters";
+  private static final String HASH_ANNOTATION = AdapterRules.CONFIG_HASH_ANNOTATION;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String NS = "sdo-it-" + UUID.randomUUID().toString().substring(0, 8);
   private static boolean namespaceCreated;
@@ -123,7 +123,7 @@ class OperatorIT {
       assertThat(ruleFor(config, SAMPLE_COUNTER)).as("our rule").isNotNull();
       assertThat(ruleFor(config, SAMPLE_COUNTER).path("metricsQuery").asText()).contains("[2m]");
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
-      assertThat(ownedCounters()).contains(SAMPLE_COUNTER);
+      assertThat(recordedMetrics()).contains("demo_app_button_clicks_per_second");
     });
     await("adapter rolled").untilAsserted(() -> {
       Deployment adapter = adapterDeployment();
@@ -162,9 +162,9 @@ class OperatorIT {
 
   // ------------------------------------------------------------------------------------------------ adapter sharing
 
-  /** Several apps reconciled at once keep each other's rules; a shared counter's rule uses the oldest window. */
+  /** Several apps reconciled at once keep each other's rules; each (counter, window) gets its own rule and metric. */
   @Test
-  void concurrentAppsKeepEachOthersRulesAndASharedCounterReportsItsWindowConflict() throws Exception {
+  void concurrentAppsKeepEachOthersRulesAndEachWindowGetsItsOwnRule() throws Exception {
     List<String> counters = List.of("conc_a_clicks_total", "conc_b_clicks_total", "conc_c_clicks_total",
         "conc_d_clicks_total");
     for (int i = 0; i < counters.size(); i++) {
@@ -178,19 +178,16 @@ class OperatorIT {
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
     });
 
-    create(appYaml("window-older", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
-    awaitReady("window-older");
-    // creationTimestamp has one-second resolution; within one second the policy falls back to namespace/name order
-    Thread.sleep(1100);
-    create(appYaml("window-newer", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
-    await("newer app reports the conflict").untilAsserted(() -> {
-      var synced = conditions(apps().inNamespace(NS).withName("window-newer").get()).stream()
-          .filter(c -> "AdapterRuleSynced".equals(c.get("type"))).findFirst().orElseThrow();
-      assertThat(synced.get("status")).isEqualTo("False");
-      assertThat(synced.get("reason")).isEqualTo("RateWindowConflict");
-      assertThat((String) synced.get("message")).contains("window-older").contains("2m");
-    });
-    assertThat(ruleFor(adapterConfig(), "shared_clicks_total").path("metricsQuery").asText()).contains("[2m]");
+    create(appYaml("window-2m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
+    create(appYaml("window-5m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
+    awaitReady("window-2m");
+    awaitReady("window-5m");
+    JsonNode config = adapterConfig();
+    assertThat(ruleNamed(config, "shared_clicks_per_second").path("metricsQuery").asText()).contains("[2m]");
+    assertThat(ruleNamed(config, "shared_clicks_per_second_5m").path("metricsQuery").asText()).contains("[5m]");
+    assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("window-5m").get()
+        .getSpec().getMetrics().get(0).getPods().getMetric().getName()).isEqualTo("shared_clicks_per_second_5m");
+    assertThat(recordedMetrics()).contains("shared_clicks_per_second", "shared_clicks_per_second_5m");
   }
 
   // ------------------------------------------------------------------------------------------------ PSS
@@ -476,12 +473,12 @@ class OperatorIT {
       JsonNode config = adapterConfig();
       assertThat(ruleFor(config, counter)).as("our rule").isNull();
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
-      assertThat(ownedCounters()).doesNotContain(counter);
+      assertThat(recordedMetrics()).doesNotContain("delete_clicks_per_second");
     });
     // @AfterEach of earlier tests removed their apps, so (on a cluster of its own) this was the last one: nothing
     // is owned any more. A reused cluster may hold other people's apps, whose counters stay owned.
     if (apps().inAnyNamespace().list().getItems().isEmpty()) {
-      await("owned-counters empty").untilAsserted(() -> assertThat(ownedCounters()).isEmpty());
+      await("record empty").untilAsserted(() -> assertThat(recordedMetrics()).isEmpty());
     }
   }
 
@@ -590,10 +587,20 @@ class OperatorIT {
     return YAML.readTree(adapterConfigMap().getData().get("config.yaml"));
   }
 
-  private String ownedCounters() {
+  /** Metric names of the rules the operator recorded as its own. */
+  private java.util.Set<String> recordedMetrics() {
     Map<String, String> annotations = adapterConfigMap().getMetadata().getAnnotations();
-    String owned = annotations == null ? null : annotations.get(OWNED_ANNOTATION);
-    return owned == null ? "" : owned.trim();
+    return AdapterRules.Record.parse(annotations == null ? null : annotations.get(AdapterRules.RECORD_ANNOTATION))
+        .rules().keySet();
+  }
+
+  private static JsonNode ruleNamed(JsonNode config, String metric) {
+    for (JsonNode rule : config.path("rules")) {
+      if (metric.equals(rule.path("name").path("as").asText())) {
+        return rule;
+      }
+    }
+    return null;
   }
 
   private static JsonNode ruleFor(JsonNode config, String counter) {

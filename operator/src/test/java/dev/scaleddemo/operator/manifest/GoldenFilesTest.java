@@ -33,10 +33,11 @@ class GoldenFilesTest {
       children.put("ingress", IngressManifest.build(app));
     }
     children.put("servicemonitor", ServiceMonitorManifest.build(app));
-    var merged = AdapterRules.merge("", Set.of(), AdapterRules.claims(List.of(app)));
+    var merged = AdapterRules.merge("", AdapterRules.Record.EMPTY, Set.of(), AdapterRules.claims(List.of(app)),
+        AdapterRules.Limits.NONE);
     children.put("adapter-rule", new ConfigMapBuilder().withNewMetadata()
         .withName(TestApps.SETTINGS.adapter().configMapName()).withNamespace(TestApps.SETTINGS.adapter().namespace())
-        .addToAnnotations(AdapterRules.OWNED_ANNOTATION, AdapterRules.formatOwned(merged.ownedCounters()))
+        .addToAnnotations(AdapterRules.RECORD_ANNOTATION, merged.record().format())
         .endMetadata().addToData(TestApps.SETTINGS.adapter().configKey(), merged.config()).build());
     children.put("hpa", HpaManifest.build(app));
     if (!Boolean.FALSE.equals(app.getSpec().getMonitoring().getDashboard())) {

@@ -154,9 +154,37 @@ class ManifestBuildersTest {
     var cm = DashboardManifest.build(app);
     assertThat(cm.getMetadata().getName()).isEqualTo("prometheus-demo-app-dashboard");
     assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
-    String json = cm.getData().get("prometheus-demo-app-dashboard.json");
+    String json = cm.getData().get("demo_prometheus-demo-app-dashboard.json");
     assertThat(json).contains("rate(demo_app_button_clicks_total{namespace=\\\"demo\\\",service=\\\"prometheus-demo-app\\\"}[2m])")
         .contains("kube_horizontalpodautoscaler_status_desired_replicas")
         .contains("vector(0.01)");
+  }
+
+  @Test
+  void anotherWindowGetsItsOwnMetricNameInTheHpa() {
+    app.getSpec().getScaling().setRateWindow("5m");
+    assertThat(HpaManifest.build(app).getSpec().getMetrics().get(0).getPods().getMetric().getName())
+        .isEqualTo("demo_app_button_clicks_per_second_5m");
+  }
+
+  @Test
+  void dashboardFileAndUidAreUniquePerNamespaceAndName() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Set<String> files = new java.util.HashSet<>();
+    java.util.Set<String> uids = new java.util.HashSet<>();
+    // the same name in two namespaces, and x/y-z against x-y/z
+    for (String[] nsName : new String[][] {{"team-a", "shop"}, {"team-b", "shop"}, {"x", "y-z"}, {"x-y", "z"},
+        {"a-very-long-namespace-name-for-a-team", "and-a-long-app-name"},
+        {"a-very-long-namespace-name-for-a-team", "and-a-long-app-name-2"}}) {
+      var a = dev.scaleddemo.operator.TestApps.minimal(nsName[1]);
+      a.getMetadata().setNamespace(nsName[0]);
+      var cm = DashboardManifest.build(a);
+      String file = cm.getData().keySet().iterator().next();
+      String uid = json.readTree(cm.getData().get(file)).get("uid").asText();
+      assertThat(uid).hasSizeLessThanOrEqualTo(40).matches("[a-zA-Z0-9_-]+");
+      assertThat(file).matches("[-._a-zA-Z0-9]+");
+      assertThat(files.add(file)).as("file %s unique", file).isTrue();
+      assertThat(uids.add(uid)).as("uid %s unique", uid).isTrue();
+    }
   }
 }
