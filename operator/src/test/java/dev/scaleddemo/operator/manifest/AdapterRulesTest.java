@@ -66,7 +66,15 @@ class AdapterRulesTest {
     JsonNode rules = root.get("rules");
     assertThat(rules).hasSize(2);
     assertThat(rules.get(0)).isEqualTo(YAML.readTree(CHART_CONFIG).get("rules").get(0));
-    assertThat(rules.get(1)).isEqualTo(AdapterRules.rule("demo_app_button_clicks_total", "2m"));
+    assertThat(rules.get(1)).isEqualTo(YAML.readTree("""
+        seriesQuery: 'demo_app_button_clicks_total{namespace!="",pod!=""}'
+        resources:
+          template: <<.Resource>>
+        name:
+          matches: ^demo_app_button_clicks_total$
+          as: demo_app_button_clicks_per_second
+        metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)
+        """));
   }
 
   @Test
