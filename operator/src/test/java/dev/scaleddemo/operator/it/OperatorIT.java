@@ -216,6 +216,22 @@ class OperatorIT {
       // nothing was refused on the way
       assertThat(client.v1().events().inNamespace(ns).list().getItems())
           .noneMatch(e -> "FailedCreate".equals(e.getReason()));
+      // control: the admission plugin does enforce `restricted` in this very namespace
+      LocalCluster.Result privileged = cluster.kubectlResult("""
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: privileged
+          spec:
+            containers:
+            - name: c
+              image: example.org/any:1
+              securityContext:
+                privileged: true
+          """, "-n", ns, "create", "-f", "-");
+      assertThat(privileged.code()).as(privileged.output()).isNotZero();
+      assertThat(privileged.stderr()).contains("violates PodSecurity \"restricted:latest\"")
+          .contains("privileged");
     } finally {
       apps().inNamespace(ns).delete();
       await("restricted-app gone").until(() -> apps().inNamespace(ns).list().getItems().isEmpty());
