@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.it.LocalCluster;
 import dev.scaleddemo.operator.it.LocalClusterResource;
+import dev.scaleddemo.operator.it.Sampler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -175,11 +176,8 @@ class ScalingE2EIT {
     clicks(nsB, "beta", 50);
     awaitScale(nsA, "alpha", 3, Duration.ofSeconds(90));
     awaitScale(nsB, "beta", 2, Duration.ofSeconds(90));
-    Awaitility.await("both stay where their own load puts them").during(Duration.ofSeconds(8))
-        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-          assertThat(deployment(nsA, "alpha").getSpec().getReplicas()).isEqualTo(3);
-          assertThat(deployment(nsB, "beta").getSpec().getReplicas()).isEqualTo(2);
-        });
+    assertStays("both stay where their own load puts them", Duration.ofSeconds(8),
+        Map.of(nsA + "/alpha", 3, nsB + "/beta", 2));
     String alphaMetric = cluster.kubectl("get", "--raw",
         "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA + "/pods/*/alpha_clicks_per_second");
     String betaMetric = cluster.kubectl("get", "--raw",
@@ -213,9 +211,7 @@ class ScalingE2EIT {
     LOG.infof("Prometheus down: %s", condition(ns, app, "ScalingActive").getMessage());
     // the load goes away while nobody can measure it: nothing is scaled, least of all to min
     load.close();
-    Awaitility.await("replicas stay 3 over several HPA syncs").during(Duration.ofSeconds(16))
-        .atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(3));
+    assertStays("replicas stay 3 over several HPA syncs", Duration.ofSeconds(16), Map.of(ns + "/" + app, 3));
 
     stack.startPrometheus();
     await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
@@ -250,9 +246,7 @@ class ScalingE2EIT {
     });
     LOG.infof("adapter down: %s", condition(ns, app, "ScalingActive").getMessage());
     load.close();
-    Awaitility.await("replicas stay 2").during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(2));
+    assertStays("replicas stay 2", Duration.ofSeconds(12), Map.of(ns + "/" + app, 2));
 
     stack.startAdapter();
     await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
@@ -365,6 +359,34 @@ class ScalingE2EIT {
     }
     LOG.infof("%s/%s at %d replicas after %d ms", ns, name, replicas,
         Duration.ofNanos(System.nanoTime() - t0).toMillis());
+  }
+
+  /**
+   * Fails at the first sample in which an app ("namespace/name" -> replicas) is not at its replicas or its
+   * Deployment's generation or its HPA's lastScaleTime moved: those two catch a scale between two samples.
+   */
+  private void assertStays(String what, Duration window, Map<String, Integer> replicas) {
+    java.util.concurrent.Callable<Map<String, List<Object>>> states = () -> {
+      Map<String, List<Object>> all = new java.util.TreeMap<>();
+      for (String app : replicas.keySet()) {
+        String[] nsName = app.split("/");
+        Deployment d = deployment(nsName[0], nsName[1]);
+        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(nsName[0])
+            .withName(nsName[1]).get();
+        all.put(app, List.of(d.getSpec().getReplicas(), d.getMetadata().getGeneration(),
+            String.valueOf(hpa.getStatus().getLastScaleTime())));
+      }
+      return all;
+    };
+    Map<String, List<Object>> start;
+    try {
+      start = states.call();
+    } catch (Exception e) {
+      throw new AssertionError(what, e);
+    }
+    replicas.forEach((app, n) -> assertThat(start.get(app).get(0)).as(what + ": " + app).isEqualTo(n));
+    int samples = Sampler.holds(what, window, Duration.ofMillis(500), states, start);
+    LOG.infof("%s: %d samples, no change", what, samples);
   }
 
   private static Map<String, String> cells(String table) {
