@@ -90,7 +90,7 @@ class ScalingE2EIT {
 
   @Test
   @Order(1)
-  void clicksScaleTheAppUpToTheLoadCappedByMaxAndBackDownToMin() {
+  void clicksScaleTheAppUpToTheLoadCappedByMaxAndBackDownToMin() throws Exception {
     String ns = namespace("e2e-a");
     String app = "clicks";
     create(ns, app, "demo_app_button_clicks_total", "10", 1, 4);
@@ -103,6 +103,13 @@ class ScalingE2EIT {
           .contains("\"namespace\":\"" + ns + "\"").contains("\"endpoint\":\"web\"")
           .contains("\"service\":\"" + app + "\"");
     });
+
+    // no load: the metric is about 0 and the app stays at its minimum
+    await("the per-pod metric about 0 in status", Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        Quantity.getAmountInBytes(new Quantity(sda(ns, app).getStatus().getCurrentClicksPerSecondPerPod())))
+        .isLessThan(new BigDecimal("0.1")));
+    assertThat(prometheus("sum(demo_app_button_clicks_total{namespace=\"" + ns + "\"})")).isZero();
+    assertStays("no load, no scale", Duration.ofSeconds(6), Map.of(ns + "/" + app, 1));
 
     // 25 clicks/s against a target of 10 per pod: ceil(25 / 10) = 3 replicas
     ClickDriver load = clicks(ns, app, 25);
@@ -132,8 +139,15 @@ class ScalingE2EIT {
           assertThat(cells.get("REPLICAS")).isEqualTo("3");
         });
 
-    // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
+    // what Prometheus scraped is what the driver clicked: the last value of every pod's counter (also of pods
+    // gone since; a range selector skips their staleness markers) adds up to the successful clicks
     load.close();
+    await("Prometheus counted the driver's clicks", Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(prometheus("sum(last_over_time(demo_app_button_clicks_total{namespace=\"" + ns + "\"}[5m]))"))
+            .as("clicks counted by Prometheus; the driver: %d successful, %d failed", load.clicks(), load.errors())
+            .isBetween((double) load.clicks(), (double) load.clicks() + load.errors()));
+
+    // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
     ClickDriver heavy = clicks(ns, app, 60);
     awaitScale(ns, app, 4, Duration.ofSeconds(90));
     await("ScalingLimited says the maximum capped it", Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -254,7 +268,49 @@ class ScalingE2EIT {
     awaitScale(ns, app, 1, Duration.ofSeconds(90));
   }
 
+  // ------------------------------------------------------------------------------------------------ e
+
+  /**
+   * Prometheus scrapes only the ServiceMonitors its serviceMonitorSelector selects: without the label the app's
+   * ServiceMonitor exists but nothing scrapes it; with serviceMonitorLabels set, it is scraped.
+   */
+  @Test
+  @Order(5)
+  void serviceMonitorLabelsDecideWhetherPrometheusScrapesTheApp() throws Exception {
+    String ns = namespace("e2e-e");
+    String app = "unselected";
+    create(ns, app, "unselected_clicks_total", "10", 1, 2, "{team: web}");
+    awaitReady(ns, app);
+    String pool = "\"scrapePool\":\"serviceMonitor/" + ns + "/" + app + "/0\"";
+    await("the ServiceMonitor, without the selected label", Duration.ofSeconds(30)).until(() -> {
+      var sm = client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(ns)
+          .withName(app).get();
+      return sm != null && "web".equals(sm.getMetadata().getLabels().get("team"));
+    });
+    int samples = Sampler.holds("not scraped without the selected label", Duration.ofSeconds(8),
+        Duration.ofSeconds(1), () -> httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active").contains(pool),
+        false);
+    LOG.infof("unselected ServiceMonitor: not scraped in %d samples", samples);
+
+    client.resources(ScaledDemoApp.class).inNamespace(ns).withName(app).edit(sda -> {
+      String[] label = E2EStack.SERVICE_MONITOR_SELECTOR.split("=");
+      sda.getSpec().getMonitoring().setServiceMonitorLabels(Map.of(label[0], label[1]));
+      return sda;
+    });
+    await("scraped once the label is there", Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active")).contains(pool).contains("\"health\":\"up\""));
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /** The value of a PromQL instant query that returns one number (0 when it returns nothing). */
+  private double prometheus(String query) throws Exception {
+    var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(stack.prometheusUrl()
+        + "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(body.path("status").asText()).as(query + ": " + body).isEqualTo("success");
+    var result = body.at("/data/result");
+    return result.isEmpty() ? 0 : Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
 
   private String namespace(String prefix) {
     String ns = prefix + "-" + Long.toString(System.nanoTime() % 100000, 36);
@@ -267,6 +323,12 @@ class ScalingE2EIT {
 
   /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
   private void create(String ns, String name, String counter, String target, int min, int max) {
+    create(ns, name, counter, target, min, max, "{" + E2EStack.SERVICE_MONITOR_SELECTOR.replace("=", ": ") + "}");
+  }
+
+  /** Same, with these {@code serviceMonitorLabels} (a YAML flow map). */
+  private void create(String ns, String name, String counter, String target, int min, int max,
+      String serviceMonitorLabels) {
     String yaml = """
         apiVersion: scaleddemo.dev/v1alpha1
         kind: ScaledDemoApp
@@ -290,7 +352,8 @@ class ScalingE2EIT {
           monitoring:
             interval: 1s
             dashboard: false
-        """.formatted(name, counter, min, max, target);
+            serviceMonitorLabels: %s
+        """.formatted(name, counter, min, max, target, serviceMonitorLabels);
     client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
   }
 
