@@ -47,6 +47,8 @@ kubectl wait --for condition=Established --timeout=60s crd/scaleddemoapps.scaled
 
 if $WITH_STACK; then
   export E2E_STATE="${E2E_STATE:-$SDO_STATE-e2e}"
+  # scrape every ServiceMonitor, whatever labels the sample gives it (the tests select release=prometheus)
+  export E2E_SERVICE_MONITOR_SELECTOR="${E2E_SERVICE_MONITOR_SELECTOR-}"
   log "bringing up the end-to-end metrics stack in $E2E_STATE"
   started_stack=true
   "$ROOT/hack/e2e/stack.sh" up >/dev/null

@@ -12,6 +12,8 @@
 //        --prometheus-url http://127.0.0.1:PORT --prometheus-config FILE
 //        [--adapter BIN --adapter-port PORT --adapter-namespace monitoring --adapter-configmap prometheus-adapter
 //         --adapter-key config.yaml --adapter-deployment prometheus-adapter --adapter-relist 2s --adapter-max-age 2m]
+//        [--service-monitor-selector release=prometheus]  (Prometheus' serviceMonitorSelector, matchLabels; default:
+//         every ServiceMonitor)
 //
 // State written to DIR (read by tests and scripts):
 //   pods.tsv        one line per demo-app process: namespace, pod, app (instance label), port, pid, serving (0|1)
@@ -173,6 +175,18 @@ public class PodRunner {
     return m;
   }
 
+  /** "k=v,k2=v2" as a matchLabels map. */
+  static Map<String, String> labelSelector(String s) {
+    Map<String, String> m = new TreeMap<>();
+    for (String kv : s.split(",")) {
+      if (kv.isBlank()) continue;
+      String[] p = kv.split("=", 2);
+      if (p.length != 2) throw new IllegalArgumentException("not a label selector (k=v,...): " + s);
+      m.put(p[0].trim(), p[1].trim());
+    }
+    return m;
+  }
+
   static boolean matches(Map<String, String> selector, Map<String, String> labels) {
     return !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
   }
@@ -274,8 +288,11 @@ public class PodRunner {
   void syncScrape(List<Obj> objs) throws IOException {
     List<Job> jobs = new ArrayList<>();
     Map<String, String> fileSd = new TreeMap<>();
+    Map<String, String> smSelector = labelSelector(opts.getOrDefault("service-monitor-selector", ""));
     for (Obj sm : objs) {
       if (!sm.kind.equals("ServiceMonitor")) continue;
+      // as Prometheus' serviceMonitorSelector (matchLabels; empty selects every ServiceMonitor)
+      if (!smSelector.isEmpty() && !matches(smSelector, sm.labels)) continue;
       String[] endpoints = sm.extra2.isEmpty() ? new String[0] : sm.extra2.split(";");
       for (int i = 0; i < endpoints.length; i++) {
         if (endpoints[i].isBlank()) continue;

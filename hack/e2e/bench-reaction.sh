@@ -61,7 +61,7 @@ metadata:
 spec:
   metric: {counter: $counter}
   scaling: {minReplicas: 1, maxReplicas: 4, targetClicksPerSecondPerPod: "1", rateWindow: $window}
-  monitoring: {interval: $interval, dashboard: false}
+  monitoring: {interval: $interval, dashboard: false, serviceMonitorLabels: {release: prometheus}}
 EOF
     k -n "$ns" wait --for condition=Ready --timeout=180s scaleddemoapp/bench >/dev/null
     # the chain is in place: the adapter (restarted with the new rule) serves the metric, 0 before any click

@@ -16,7 +16,9 @@
 #      hack/build-k8s.sh, else kubectl on PATH), ADAPTER_NAMESPACE/ADAPTER_CONFIG_MAP/ADAPTER_CONFIG_KEY/
 #      ADAPTER_DEPLOYMENT (defaults monitoring/prometheus-adapter/config.yaml/prometheus-adapter, as the operator's),
 #      E2E_ADAPTER_RELIST (default 2s), E2E_ADAPTER_MAX_AGE (default 2m: series seen that recently are listed;
-#      it must exceed the longest scrape interval), E2E_KEEP_STATE=1 (down keeps logs)
+#      it must exceed the longest scrape interval), E2E_KEEP_STATE=1 (down keeps logs),
+#      E2E_SERVICE_MONITOR_SELECTOR (default release=prometheus, kube-prometheus-stack's serviceMonitorSelector:
+#      only ServiceMonitors with these labels are scraped; empty: all)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -171,7 +173,8 @@ cmd_up() {
     --prometheus-url "http://127.0.0.1:$PROM_PORT" --prometheus-config "$STATE/prometheus.yml" \
     --adapter "$ADAPTER_BIN" --adapter-port "$ADAPTER_PORT" --adapter-relist "${E2E_ADAPTER_RELIST:-2s}" --adapter-max-age "${E2E_ADAPTER_MAX_AGE:-2m}" \
     --adapter-namespace "$ADAPTER_NAMESPACE" --adapter-configmap "$ADAPTER_CONFIG_MAP" \
-    --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT"
+    --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
+    --service-monitor-selector "${E2E_SERVICE_MONITOR_SELECTOR-release=prometheus}"
 
   apiservice_yaml | kctl apply -f - >/dev/null
   if $has_rules && ! wait_until "custom.metrics.k8s.io/v1beta2 answers" 120 kctl get --raw /apis/custom.metrics.k8s.io/v1beta2; then

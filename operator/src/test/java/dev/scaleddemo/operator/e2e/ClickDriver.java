@@ -93,8 +93,25 @@ public final class ClickDriver implements AutoCloseable {
     return firstClickNanos;
   }
 
+  /** Stops clicking; a click in flight completes, so the counts match what the app counted. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.shutdown();
+    if (Thread.currentThread().getName().equals("click-driver")) {
+      return; // the time limit, from the timer's own thread
+    }
+    try {
+      if (!timer.awaitTermination(3, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
+  }
+
+  /** Successful clicks in all. */
+  public int clicks() {
+    return perPod.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 }

@@ -27,6 +27,12 @@ public final class E2EStack {
   private volatile boolean down;
 
   /** A demo-app process of the pod runner: the local port that serves one pod. */
+  /**
+   * The stack's Prometheus scrapes only ServiceMonitors with this label (its serviceMonitorSelector, as
+   * kube-prometheus-stack's release label), so an app's {@code serviceMonitorLabels} decide whether it is scraped.
+   */
+  public static final String SERVICE_MONITOR_SELECTOR = "release=prometheus";
+
   public record PodProcess(String namespace, String pod, String app, int port, long pid, boolean serving) {}
 
   private E2EStack(LocalCluster cluster, Path state) {
@@ -164,6 +170,7 @@ public final class E2EStack {
         pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
         pb.environment().put("KUBECTL", cluster.kubectlBinary().toString());
         pb.environment().put("E2E_STATE", state.toString());
+        pb.environment().put("E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR);
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.it.LocalCluster;
 import dev.scaleddemo.operator.it.LocalClusterResource;
+import dev.scaleddemo.operator.it.Sampler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -92,7 +93,7 @@ class ScalingE2EIT {
 
   @Test
   @Order(1)
-  void clicksScaleTheAppUpToTheLoadCappedByMaxAndBackDownToMin() {
+  void clicksScaleTheAppUpToTheLoadCappedByMaxAndBackDownToMin() throws Exception {
     String ns = namespace("e2e-a");
     String app = "clicks";
     create(ns, app, "demo_app_button_clicks_total", "10", 1, 4);
@@ -105,6 +106,13 @@ class ScalingE2EIT {
           .contains("\"namespace\":\"" + ns + "\"").contains("\"endpoint\":\"web\"")
           .contains("\"service\":\"" + app + "\"");
     });
+
+    // no load: the metric is about 0 and the app stays at its minimum
+    await("the per-pod metric about 0 in status", Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        Quantity.getAmountInBytes(new Quantity(sda(ns, app).getStatus().getCurrentClicksPerSecondPerPod())))
+        .isLessThan(new BigDecimal("0.1")));
+    assertThat(prometheus("sum(demo_app_button_clicks_total{namespace=\"" + ns + "\"})")).isZero();
+    assertStays("no load, no scale", Duration.ofSeconds(6), Map.of(ns + "/" + app, 1));
 
     // 25 clicks/s against a target of 10 per pod: ceil(25 / 10) = 3 replicas
     ClickDriver load = clicks(ns, app, 25);
@@ -134,8 +142,15 @@ class ScalingE2EIT {
           assertThat(cells.get("REPLICAS")).isEqualTo("3");
         });
 
-    // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
+    // what Prometheus scraped is what the driver clicked: the last value of every pod's counter (also of pods
+    // gone since; a range selector skips their staleness markers) adds up to the successful clicks
     load.close();
+    await("Prometheus counted the driver's clicks", Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(prometheus("sum(last_over_time(demo_app_button_clicks_total{namespace=\"" + ns + "\"}[5m]))"))
+            .as("clicks counted by Prometheus; the driver: %d successful, %d failed", load.clicks(), load.errors())
+            .isBetween((double) load.clicks(), (double) load.clicks() + load.errors()));
+
+    // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
     ClickDriver heavy = clicks(ns, app, 60);
     awaitScale(ns, app, 4, Duration.ofSeconds(90));
     await("ScalingLimited says the maximum capped it", Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -198,11 +213,8 @@ class ScalingE2EIT {
     clicks(nsB, "beta", 50);
     awaitScale(nsA, "alpha", 3, Duration.ofSeconds(90));
     awaitScale(nsB, "beta", 2, Duration.ofSeconds(90));
-    Awaitility.await("both stay where their own load puts them").during(Duration.ofSeconds(8))
-        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-          assertThat(deployment(nsA, "alpha").getSpec().getReplicas()).isEqualTo(3);
-          assertThat(deployment(nsB, "beta").getSpec().getReplicas()).isEqualTo(2);
-        });
+    assertStays("both stay where their own load puts them", Duration.ofSeconds(8),
+        Map.of(nsA + "/alpha", 3, nsB + "/beta", 2));
     String alphaMetric = cluster.kubectl("get", "--raw",
         "/apis/custom.metrics.k8s.io/v1beta2/namespaces/" + nsA + "/pods/*/" + metric("alpha_clicks_total"));
     String betaMetric = cluster.kubectl("get", "--raw",
@@ -236,9 +248,7 @@ class ScalingE2EIT {
     LOG.infof("Prometheus down: %s", condition(ns, app, "ScalingActive").getMessage());
     // the load goes away while nobody can measure it: nothing is scaled, least of all to min
     load.close();
-    Awaitility.await("replicas stay 3 over several HPA syncs").during(Duration.ofSeconds(16))
-        .atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(3));
+    assertStays("replicas stay 3 over several HPA syncs", Duration.ofSeconds(16), Map.of(ns + "/" + app, 3));
 
     stack.startPrometheus();
     await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
@@ -273,9 +283,7 @@ class ScalingE2EIT {
     });
     LOG.infof("adapter down: %s", condition(ns, app, "ScalingActive").getMessage());
     load.close();
-    Awaitility.await("replicas stay 2").during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(deployment(ns, app).getSpec().getReplicas()).isEqualTo(2));
+    assertStays("replicas stay 2", Duration.ofSeconds(12), Map.of(ns + "/" + app, 2));
 
     stack.startAdapter();
     await("ScalingActive=True again", Duration.ofSeconds(60)).untilAsserted(
@@ -283,7 +291,49 @@ class ScalingE2EIT {
     awaitScale(ns, app, 1, Duration.ofSeconds(90));
   }
 
+  // ------------------------------------------------------------------------------------------------ e
+
+  /**
+   * Prometheus scrapes only the ServiceMonitors its serviceMonitorSelector selects: without the label the app's
+   * ServiceMonitor exists but nothing scrapes it; with serviceMonitorLabels set, it is scraped.
+   */
+  @Test
+  @Order(5)
+  void serviceMonitorLabelsDecideWhetherPrometheusScrapesTheApp() throws Exception {
+    String ns = namespace("e2e-e");
+    String app = "unselected";
+    create(ns, app, "unselected_clicks_total", "10", 1, 2, "{team: web}");
+    awaitReady(ns, app);
+    String pool = "\"scrapePool\":\"serviceMonitor/" + ns + "/" + app + "/0\"";
+    await("the ServiceMonitor, without the selected label", Duration.ofSeconds(30)).until(() -> {
+      var sm = client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(ns)
+          .withName(app).get();
+      return sm != null && "web".equals(sm.getMetadata().getLabels().get("team"));
+    });
+    int samples = Sampler.holds("not scraped without the selected label", Duration.ofSeconds(8),
+        Duration.ofSeconds(1), () -> httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active").contains(pool),
+        false);
+    LOG.infof("unselected ServiceMonitor: not scraped in %d samples", samples);
+
+    client.resources(ScaledDemoApp.class).inNamespace(ns).withName(app).edit(sda -> {
+      String[] label = E2EStack.SERVICE_MONITOR_SELECTOR.split("=");
+      sda.getSpec().getMonitoring().setServiceMonitorLabels(Map.of(label[0], label[1]));
+      return sda;
+    });
+    await("scraped once the label is there", Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active")).contains(pool).contains("\"health\":\"up\""));
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /** The value of a PromQL instant query that returns one number (0 when it returns nothing). */
+  private double prometheus(String query) throws Exception {
+    var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(stack.prometheusUrl()
+        + "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(body.path("status").asText()).as(query + ": " + body).isEqualTo("success");
+    var result = body.at("/data/result");
+    return result.isEmpty() ? 0 : Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
 
   private String namespace(String prefix) {
     String ns = prefix + "-" + Long.toString(System.nanoTime() % 100000, 36);
@@ -304,6 +354,12 @@ class ScalingE2EIT {
 
   /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
   private void create(String ns, String name, String counter, String target, int min, int max) {
+    create(ns, name, counter, target, min, max, "{" + E2EStack.SERVICE_MONITOR_SELECTOR.replace("=", ": ") + "}");
+  }
+
+  /** Same, with these {@code serviceMonitorLabels} (a YAML flow map). */
+  private void create(String ns, String name, String counter, String target, int min, int max,
+      String serviceMonitorLabels) {
     String yaml = """
         apiVersion: scaleddemo.dev/v1alpha1
         kind: ScaledDemoApp
@@ -327,7 +383,8 @@ class ScalingE2EIT {
           monitoring:
             interval: 1s
             dashboard: false
-        """.formatted(name, counter, min, max, target, WINDOW);
+            serviceMonitorLabels: %s
+        """.formatted(name, counter, min, max, target, WINDOW, serviceMonitorLabels);
     client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
   }
 
@@ -396,6 +453,34 @@ class ScalingE2EIT {
     }
     LOG.infof("%s/%s at %d replicas after %d ms", ns, name, replicas,
         Duration.ofNanos(System.nanoTime() - t0).toMillis());
+  }
+
+  /**
+   * Fails at the first sample in which an app ("namespace/name" -> replicas) is not at its replicas or its
+   * Deployment's generation or its HPA's lastScaleTime moved: those two catch a scale between two samples.
+   */
+  private void assertStays(String what, Duration window, Map<String, Integer> replicas) {
+    java.util.concurrent.Callable<Map<String, List<Object>>> states = () -> {
+      Map<String, List<Object>> all = new java.util.TreeMap<>();
+      for (String app : replicas.keySet()) {
+        String[] nsName = app.split("/");
+        Deployment d = deployment(nsName[0], nsName[1]);
+        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(nsName[0])
+            .withName(nsName[1]).get();
+        all.put(app, List.of(d.getSpec().getReplicas(), d.getMetadata().getGeneration(),
+            String.valueOf(hpa.getStatus().getLastScaleTime())));
+      }
+      return all;
+    };
+    Map<String, List<Object>> start;
+    try {
+      start = states.call();
+    } catch (Exception e) {
+      throw new AssertionError(what, e);
+    }
+    replicas.forEach((app, n) -> assertThat(start.get(app).get(0)).as(what + ": " + app).isEqualTo(n));
+    int samples = Sampler.holds(what, window, Duration.ofMillis(500), states, start);
+    LOG.infof("%s: %d samples, no change", what, samples);
   }
 
   private static Map<String, String> cells(String table) {

@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.generated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.Regeneration;
 import dev.scaleddemo.operator.TestApps;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
@@ -40,9 +41,10 @@ class GeneratedArtifactsIT {
   @Test
   void checkedInCrdMatchesTheBuild() throws IOException {
     Path checkedIn = TestApps.root().resolve("crds").resolve(CRD_FILE);
-    if (Boolean.getBoolean("crds.update")) {
+    if (Regeneration.requested("crds.update")) {
       Files.createDirectories(checkedIn.getParent());
       Files.copy(GENERATED.resolve(CRD_FILE), checkedIn, StandardCopyOption.REPLACE_EXISTING);
+      throw Regeneration.regenerated(TestApps.root().relativize(checkedIn).toString());
     }
     assertThat(checkedIn).as("crds/ is stale: run mvn verify -Dcrds.update=true and commit crds/")
         .hasSameTextualContentAs(GENERATED.resolve(CRD_FILE));

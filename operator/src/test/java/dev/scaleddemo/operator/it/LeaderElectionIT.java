@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas of the packaged operator with leader election (as deploy/install.yaml runs them): only the leader
- * reconciles; killed without a goodbye (SIGKILL, the lease is not released), the other replica takes over within
- * the lease duration and reconciles a change made in between.
+ * reconciles; killed without a goodbye (SIGKILL, the lease is not released), the other replica takes over once the
+ * lease expired (not before, and within a few seconds after) and reconciles a change made in between.
  */
 class LeaderElectionIT {
   static final String NS = "sdo-leader-" + UUID.randomUUID().toString().substring(0, 8);
@@ -64,9 +65,10 @@ class LeaderElectionIT {
       assertThat(reconciles(second)).as("the standby does not").isZero();
       assertThat(holder()).isEqualTo("replica-1");
 
-      Lease before = lease();
+      LeaseWatch leaseWatch = LeaseWatch.start(client, OperatorProcess.NAMESPACE, LEASE);
       first.kill();
       Instant killedAt = Instant.now();
+      Lease before = lease(); // the leader's last renewal: it cannot renew any more
       // a change while nobody leads
       cluster.kubectl("-n", NS, "patch", "sda", "led", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":6}}}");
 
@@ -82,14 +84,21 @@ class LeaderElectionIT {
       assertThat(Duration.between(lastRenewByLeader, acquired))
           .as("takeover after the leader's last renewal (lease duration %s)", leaseDuration)
           .isLessThanOrEqualTo(leaseDuration.plusSeconds(5));
+      // and not before the lease expired: killed, the leader released nothing
+      List<LeaseWatch.Version> takeoverVersions = leaseWatch.assertTakeoverNotBeforeExpiry("replica-2");
+      leaseWatch.close();
+      assertThat(takeoverVersions.get(0).holder()).as("the lease was not released").isEqualTo("replica-1");
+      assertThat(Duration.between(lastRenewByLeader, acquired)).as("no takeover before the lease expired")
+          .isGreaterThanOrEqualTo(leaseDuration);
 
       Apps.await("the new leader reconciles the change made in between").until(() -> client.autoscaling().v2()
           .horizontalPodAutoscalers().inNamespace(NS).withName("led").get().getSpec().getMaxReplicas() == 6);
       apps.awaitConverged("led");
       assertThat(apps.observedGeneration("led")).isEqualTo(2);
       assertThat(reconciles(standby)).isPositive();
-      System.out.printf("leader killed: replica-2 took over %d ms after the kill (lease duration %s)%n",
-          takeover.toMillis(), leaseDuration);
+      System.out.printf("leader killed: replica-2 took over %d ms after the kill, %d ms after the last renewal"
+          + " (lease duration %s)%n", takeover.toMillis(), Duration.between(lastRenewByLeader, acquired).toMillis(),
+          leaseDuration);
     } finally {
       first.stop();
       if (second != null) {

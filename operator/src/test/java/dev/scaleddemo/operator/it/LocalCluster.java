@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One real Kubernetes control plane per test JVM. Reuses the cluster of {@code $KUBECONFIG} when its API server
- * answers; otherwise starts {@code hack/cluster.sh up} in {@code operator/target/sdo-cluster} and stops it at the
- * end. Then installs the CRDs and a stand-in prometheus-adapter (namespace, ConfigMap with one foreign rule,
- * Deployment). Fails (throws) when anything of that does not work: these tests must never silently skip.
+ * One real Kubernetes control plane per test JVM: {@code hack/cluster.sh up} in {@code operator/target/sdo-cluster},
+ * stopped at the end. A user's {@code $KUBECONFIG} cluster is never touched implicitly: it is reused only with
+ * {@code -Dsdo.it.reuse-kubeconfig=true} (or {@code SDO_IT_REUSE_KUBECONFIG=true}), and only when it has none of
+ * what the tests install or change (a throwaway cluster). Then installs the CRDs and a stand-in prometheus-adapter
+ * (namespace, ConfigMap with one foreign rule, Deployment). Fails (throws) when anything of that does not work:
+ * these tests must never silently skip.
  */
 public final class LocalCluster {
   private static final Logger LOG = Logger.getLogger(LocalCluster.class);
@@ -137,10 +139,16 @@ public final class LocalCluster {
     }
     LocalCluster cluster;
     String env = System.getenv("KUBECONFIG");
-    if (env != null && !env.isBlank() && !env.contains(java.io.File.pathSeparator)
-        && Files.isRegularFile(Path.of(env)) && answers(kubectl, Path.of(env))) {
-      LOG.infof("Reusing the cluster of KUBECONFIG=%s", env);
+    if (reuseRequested()) {
+      if (env == null || env.isBlank() || env.contains(java.io.File.pathSeparator) || !Files.isRegularFile(Path.of(env))) {
+        throw new IllegalStateException(REUSE_PROPERTY + ": KUBECONFIG must name one kubeconfig file, not '" + env + "'");
+      }
+      if (!answers(kubectl, Path.of(env))) {
+        throw new IllegalStateException(REUSE_PROPERTY + ": the API server of KUBECONFIG=" + env + " does not answer");
+      }
+      LOG.warnf("Reusing the cluster of KUBECONFIG=%s (%s)", env, REUSE_PROPERTY);
       cluster = new LocalCluster(root, binDir, Path.of(env), null, Duration.ofNanos(System.nanoTime() - t0));
+      cluster.refuseToOverwrite();
     } else {
       Path state = root.resolve("operator/target/sdo-cluster");
       // a cluster left over by an aborted run of these tests: stop it (by its recorded PIDs) first
@@ -178,6 +186,34 @@ public final class LocalCluster {
         "bash", "hack/cluster.sh", "down");
     if (down.code != 0) {
       System.err.println("hack/cluster.sh down failed:\n" + down.output());
+    }
+  }
+
+  /** The opt-in to run the tests on the cluster of {@code $KUBECONFIG} instead of a local control plane. */
+  public static final String REUSE_PROPERTY = "sdo.it.reuse-kubeconfig";
+  static final String REUSE_ENV = "SDO_IT_REUSE_KUBECONFIG";
+
+  static boolean reuseRequested() {
+    return Boolean.getBoolean(REUSE_PROPERTY) || "true".equalsIgnoreCase(System.getenv(REUSE_ENV));
+  }
+
+  /**
+   * Fails, naming them, when this cluster already has objects that the tests create, overwrite or delete (the CRDs,
+   * the adapter's namespace with its ConfigMap and Deployment, the operator's namespace): a reused cluster must be a
+   * throwaway one.
+   */
+  public void refuseToOverwrite() {
+    List<String> existing = new ArrayList<>();
+    for (String object : List.of("crd/" + CRD_NAME, "crd/" + SERVICE_MONITOR_CRD, "namespace/" + ADAPTER_NAMESPACE,
+        "namespace/" + OperatorProcess.NAMESPACE)) {
+      if (!kubectl("get", object, "--ignore-not-found", "-o", "name").isBlank()) {
+        existing.add(object);
+      }
+    }
+    if (!existing.isEmpty()) {
+      throw new IllegalStateException("the cluster of " + kubeconfig + " already has " + existing + ", which the"
+          + " tests would overwrite or delete; reuse (" + REUSE_PROPERTY + ") only a throwaway cluster without them,"
+          + " or leave it off to start a local control plane");
     }
   }
 

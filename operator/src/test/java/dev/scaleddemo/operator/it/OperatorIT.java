@@ -213,6 +213,22 @@ class OperatorIT {
       // nothing was refused on the way
       assertThat(client.v1().events().inNamespace(ns).list().getItems())
           .noneMatch(e -> "FailedCreate".equals(e.getReason()));
+      // control: the admission plugin does enforce `restricted` in this very namespace
+      LocalCluster.Result privileged = cluster.kubectlResult("""
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: privileged
+          spec:
+            containers:
+            - name: c
+              image: example.org/any:1
+              securityContext:
+                privileged: true
+          """, "-n", ns, "create", "-f", "-");
+      assertThat(privileged.code()).as(privileged.output()).isNotZero();
+      assertThat(privileged.stderr()).contains("violates PodSecurity \"restricted:latest\"")
+          .contains("privileged");
     } finally {
       apps().inNamespace(ns).delete();
       await("restricted-app gone").until(() -> apps().inNamespace(ns).list().getItems().isEmpty());
@@ -389,10 +405,13 @@ class OperatorIT {
       GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
       assertThat(observedGeneration(app)).isEqualTo(app.getMetadata().getGeneration());
     });
-    Awaitility.await("replicas stay 3").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(250))
-        .untilAsserted(() -> assertThat(
-            client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas()).isEqualTo(3));
+    // the generation moves with any spec change, so a dip between two samples fails too
+    Deployment now = client.apps().deployments().inNamespace(NS).withName(name).get();
+    Sampler.holds("replicas stay 3, the Deployment spec unchanged", Duration.ofSeconds(5), Duration.ofMillis(250),
+        () -> {
+          Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
+          return List.of(d.getSpec().getReplicas(), d.getMetadata().getGeneration());
+        }, List.of(3, now.getMetadata().getGeneration()));
   }
 
   // ------------------------------------------------------------------------------------------------ f. repair

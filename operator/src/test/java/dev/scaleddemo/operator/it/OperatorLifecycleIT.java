@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +34,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class OperatorLifecycleIT {
   /** Short enough that a test window holds several periodic reconciles (production: 10 minutes). */
   static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofSeconds(15);
+  /** After the foreign edits: their reconciles are done. */
+  static final Duration EDITS_SETTLE = Duration.ofSeconds(5);
+  /** No edits: room for two periodic reconciles and most of a third. */
+  static final Duration QUIET_WINDOW = MAX_RECONCILIATION_INTERVAL.multipliedBy(8).dividedBy(3);
+  /** JOSDK schedules the next periodic reconcile when one ends; a loaded machine adds a little. */
+  static final Duration INTERVAL_SLACK = Duration.ofSeconds(3);
   static final String NS = "sdo-life-" + UUID.randomUUID().toString().substring(0, 8);
 
   static LocalCluster cluster;
@@ -96,7 +103,22 @@ class OperatorLifecycleIT {
     cluster.kubectl("-n", NS, "label", "service", name, "example.org/team=web");
     cluster.kubectl("-n", NS, "annotate", "hpa", name, "example.org/reviewed=yes");
     cluster.kubectl("-n", NS, "annotate", "sda", name, "example.org/note=hello");
-    Thread.sleep(MAX_RECONCILIATION_INTERVAL.multipliedBy(3).toMillis());
+    Thread.sleep(EDITS_SETTLE.toMillis());
+    // a quiet sub-window without edits: only periodic reconciles, at least two, never further apart than the
+    // overridden interval (the default, 10 minutes, would give none)
+    LocalDateTime quietStart = LocalDateTime.now();
+    Thread.sleep(QUIET_WINDOW.toMillis());
+    LocalDateTime quietEnd = LocalDateTime.now();
+    List<LocalDateTime> times = operator.reconcileTimes(NS + "/").stream().filter(t -> t.isBefore(quietEnd)).toList();
+    List<LocalDateTime> quiet = times.stream().filter(t -> t.isAfter(quietStart)).toList();
+    assertThat(quiet).as("periodic reconciles in the quiet %s", QUIET_WINDOW).hasSizeGreaterThanOrEqualTo(2);
+    List<LocalDateTime> span = new java.util.ArrayList<>(times.subList(times.size() - quiet.size() - 1, times.size()));
+    span.add(quietEnd);
+    for (int i = 1; i < span.size(); i++) {
+      assertThat(Duration.between(span.get(i - 1), span.get(i))).as("time between reconciles %s and %s: the"
+          + " interval override %s took effect", span.get(i - 1), span.get(i), MAX_RECONCILIATION_INTERVAL)
+          .isLessThanOrEqualTo(MAX_RECONCILIATION_INTERVAL.plus(INTERVAL_SLACK));
+    }
 
     int reconciles = reconcileCount(operator) - reconcilesBefore;
     List<JsonNode> writes = operatorWrites(windowStart);
@@ -104,8 +126,8 @@ class OperatorLifecycleIT {
         .isGreaterThanOrEqualTo(3);
     assertThat(writes.stream().map(AuditLog::describe).toList())
         .as("write requests by the operator after %d reconciles in steady state", reconciles).isEmpty();
-    System.out.printf("steady state: %d reconciles, 0 writes in %d s%n", reconciles,
-        Duration.between(windowStart, Instant.now()).toSeconds());
+    System.out.printf("steady state: %d reconciles, 0 writes in %d s; quiet %d s: reconciles at %s%n", reconciles,
+        Duration.between(windowStart, Instant.now()).toSeconds(), QUIET_WINDOW.toSeconds(), quiet);
   }
 
   // ------------------------------------------------------------------------------------------------ restart

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +120,17 @@ public final class OperatorProcess implements AutoCloseable {
   public long reconciles(String prefix) {
     return log().lines().filter(l -> l.contains("Reconciled " + prefix)).count();
   }
+
+  /**
+   * When this process logged each reconcile counted by {@link #reconciles}: the timestamps of Quarkus' default
+   * console format ({@code yyyy-MM-dd HH:mm:ss,SSS}, local time, as {@link LocalDateTime#now()} in the tests).
+   */
+  public List<LocalDateTime> reconcileTimes(String prefix) {
+    return log().lines().filter(l -> l.contains("Reconciled " + prefix))
+        .map(l -> LocalDateTime.parse(l.substring(0, 23), LOG_TIME)).toList();
+  }
+
+  private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
 
   public Path logFile() {
     return log;

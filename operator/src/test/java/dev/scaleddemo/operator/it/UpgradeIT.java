@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +35,7 @@ class UpgradeIT {
   static final Map<String, Integer> APPS = Map.of("prometheus-demo-app", 3, "upgrade-a", 2, "upgrade-b", 1);
   static final Map<String, String> COUNTERS = Map.of("prometheus-demo-app", "demo_app_button_clicks_total",
       "upgrade-a", "upgrade_a_clicks_total", "upgrade-b", "upgrade_b_clicks_total");
+  static final Duration RULE_SAMPLE_INTERVAL = Duration.ofMillis(200);
 
   static LocalCluster cluster;
   static KubernetesClient client;
@@ -66,11 +65,11 @@ class UpgradeIT {
     cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(CRD_FILE).toString());
     OperatorProcess old = OperatorProcess.start(cluster, "previous-" + commit.substring(0, 7),
         previous.resolve("quarkus-app"), previous.resolve("kubernetes.yml"), Map.of());
-    AtomicBoolean watching = new AtomicBoolean(true);
-    ConcurrentLinkedQueue<String> ruleGaps = new ConcurrentLinkedQueue<>();
-    Thread ruleWatcher = null;
+    Sampler ruleWatcher = null;
     OperatorProcess current = null;
     try {
+      assertThat(missingRules()).as("control: the rule check sees the rules of apps not created yet missing")
+          .hasSize(COUNTERS.size());
       cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
       for (String name : List.of("upgrade-a", "upgrade-b")) {
         cluster.kubectlStdin("""
@@ -104,15 +103,9 @@ class UpgradeIT {
           "HorizontalPodAutoscaler/" + name, "ServiceMonitor/" + name));
 
       // --- the upgrade: stop the old operator, install the new CRD and RBAC, start the new operator
-      ruleWatcher = new Thread(() -> {
-        while (watching.get()) {
-          String config = adapterConfigMap().getData().get("config.yaml");
-          COUNTERS.values().stream().filter(c -> !config.contains(c))
-              .forEach(c -> ruleGaps.add(c + " missing at " + Instant.now()));
-          OperatorProcess.sleep(200);
-        }
-      }, "adapter-rule-watcher");
-      ruleWatcher.start();
+      Instant watchStart = Instant.now();
+      ruleWatcher = Sampler.watch("adapter rules present throughout the upgrade", RULE_SAMPLE_INTERVAL,
+          UpgradeIT::missingRules);
       old.stop();
       cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
           cluster.root().resolve("operator/target/kubernetes/" + CRD_FILE).toString());
@@ -159,18 +152,33 @@ class UpgradeIT {
           .isEqualTo(adapterConfigBefore);
       assertThat(adapterConfigHash()).as("the adapter was not rolled: its rules did not change")
           .isEqualTo(adapterHashBefore);
-      watching.set(false);
-      ruleWatcher.join(5000);
-      assertThat(ruleGaps).as("adapter rules present throughout the upgrade").isEmpty();
+      // a sample every 200 ms, at least half of them taken (the API server may be slow under load)
+      ruleWatcher.stopAndAssert((int) (Duration.between(watchStart, Instant.now()).toMillis()
+          / RULE_SAMPLE_INTERVAL.toMillis() / 2));
+      System.out.printf("adapter rules: %d samples, no gap%n", ruleWatcher.samples());
       System.out.printf("upgrade %s -> current: %d children kept, replicas kept, converged %d s after the switch%n",
           commit.substring(0, 7), uidsBefore.size(), Duration.between(upgradedAt, Instant.now()).toSeconds());
     } finally {
-      watching.set(false);
+      if (ruleWatcher != null) {
+        ruleWatcher.close();
+      }
       old.stop();
       if (current != null) {
         current.stop();
       }
     }
+  }
+
+  /** The apps' counters without a rule in the adapter ConfigMap; a missing ConfigMap or key misses them all. */
+  static List<String> missingRules() {
+    var cm = client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+        .withName(LocalCluster.ADAPTER_CONFIG_MAP).get();
+    String config = cm == null || cm.getData() == null ? null : cm.getData().get("config.yaml");
+    if (config == null) {
+      return List.of((cm == null ? "ConfigMap " : "key config.yaml of ConfigMap ") + LocalCluster.ADAPTER_NAMESPACE
+          + "/" + LocalCluster.ADAPTER_CONFIG_MAP + " missing");
+    }
+    return COUNTERS.values().stream().filter(c -> !config.contains(c)).map(c -> c + " missing").sorted().toList();
   }
 
   /** kind/name -> uid of every child of the test's apps. */

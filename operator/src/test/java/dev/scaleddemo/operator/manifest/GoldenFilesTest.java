@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.Regeneration;
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every sample renders every child to checked-in YAML under src/test/resources/golden/SAMPLE/. A diff here is a
- * review item. Regenerate with {@code -Dgolden.update=true}.
+ * review item. Regenerate with {@code -Dgolden.update=true} (the run then fails: review and commit, run again).
  */
 class GoldenFilesTest {
-  private static final boolean UPDATE = Boolean.getBoolean("golden.update");
+  private static final boolean UPDATE = Regeneration.requested("golden.update");
 
   static Map<String, Object> render(ScaledDemoApp app) throws Exception {
     Map<String, Object> children = new LinkedHashMap<>();
@@ -77,6 +78,9 @@ class GoldenFilesTest {
               assertThat(yaml).as(file + " (regenerate with -Dgolden.update=true and review the diff)")
                   .isEqualTo(Files.readString(file));
             }
+          }
+          if (UPDATE) {
+            throw Regeneration.regenerated(TestApps.root().relativize(dir.toAbsolutePath()).toString());
           }
         }));
       }

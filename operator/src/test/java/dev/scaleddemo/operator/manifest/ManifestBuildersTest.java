@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Builders against literal expected values (never the helpers the builders use themselves). */
 class ManifestBuildersTest {
+  /** The pod selector of the sample: app.kubernetes.io/name and instance. */
+  private static final Map<String, String> SELECTOR = Map.of("app.kubernetes.io/name", "demo-app",
+      "app.kubernetes.io/instance", "prometheus-demo-app");
   private final ScaledDemoApp app = TestApps.sample("prometheus-demo-app.yaml");
 
   @Test
@@ -40,11 +44,12 @@ class ManifestBuildersTest {
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(d.getSpec().getSelector().getMatchLabels())
-        .containsExactlyInAnyOrderEntriesOf(Map.of(Labels.NAME, "demo-app", Labels.INSTANCE, "prometheus-demo-app"));
+    assertThat(d.getSpec().getSelector().getMatchLabels()).isEqualTo(SELECTOR);
     assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
         .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
-    assertThat(c.getResources()).isEqualTo(DeploymentManifest.defaultResources());
+    assertThat(c.getResources().getRequests()).isEqualTo(Map.of("cpu", new Quantity("50m"), "memory",
+        new Quantity("96Mi")));
+    assertThat(c.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("192Mi")));
   }
 
   @Test
@@ -71,7 +76,7 @@ class ManifestBuildersTest {
       assertThat(p.getPort()).isEqualTo(8080);
       assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
     });
-    assertThat(s.getSpec().getSelector()).isEqualTo(Labels.selector(app));
+    assertThat(s.getSpec().getSelector()).isEqualTo(SELECTOR);
     assertThat(s.getSpec().getType()).as("server default, not ours").isNull();
   }
 
@@ -99,9 +104,10 @@ class ManifestBuildersTest {
   @Test
   void serviceMonitorScrapesMetricsOnWebWithExtraLabels() {
     var sm = ServiceMonitorManifest.build(app);
-    assertThat(sm.getMetadata().getLabels()).containsEntry("release", "prometheus")
-        .containsAllEntriesOf(Labels.common(app));
-    assertThat(sm.getSpec().getSelector().getMatchLabels()).isEqualTo(Labels.selector(app));
+    assertThat(sm.getMetadata().getLabels()).isEqualTo(Map.of("release", "prometheus",
+        "app.kubernetes.io/name", "demo-app", "app.kubernetes.io/instance", "prometheus-demo-app",
+        "app.kubernetes.io/managed-by", "scaled-demo-operator"));
+    assertThat(sm.getSpec().getSelector().getMatchLabels()).isEqualTo(SELECTOR);
     assertThat(sm.getSpec().getEndpoints()).singleElement().satisfies(e -> {
       assertThat(e.getPort()).isEqualTo("web");
       assertThat(e.getPath()).isEqualTo("/metrics");
@@ -111,9 +117,9 @@ class ManifestBuildersTest {
 
   @Test
   void serviceMonitorLabelsCannotOverrideOurs() {
-    app.getSpec().getMonitoring().setServiceMonitorLabels(Map.of(Labels.INSTANCE, "other"));
+    app.getSpec().getMonitoring().setServiceMonitorLabels(Map.of("app.kubernetes.io/instance", "other"));
     assertThat(ServiceMonitorManifest.build(app).getMetadata().getLabels())
-        .containsEntry(Labels.INSTANCE, "prometheus-demo-app");
+        .containsEntry("app.kubernetes.io/instance", "prometheus-demo-app");
   }
 
   @Test

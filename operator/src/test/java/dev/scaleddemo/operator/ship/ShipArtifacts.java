@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.scaleddemo.operator.Regeneration;
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.it.LocalCluster;
 import java.io.IOException;
@@ -322,9 +323,12 @@ public final class ShipArtifacts {
     return files;
   }
 
-  /** With {@code -D<updateProperty>=true} rewrites {@code dir} to {@code expected}; then they must be equal. */
+  /**
+   * {@code dir} must equal {@code expected}; with {@code -D<updateProperty>=true} (or {@code -Dship.update=true})
+   * rewrites it and fails (see {@link Regeneration}).
+   */
   static void syncTree(Map<String, String> expected, Path dir, String updateProperty) throws IOException {
-    if (Boolean.getBoolean(updateProperty) || Boolean.getBoolean("ship.update")) {
+    if (Regeneration.requested(updateProperty, "ship.update")) {
       for (String stale : readTree(dir).keySet()) {
         if (!expected.containsKey(stale)) Files.delete(dir.resolve(stale));
       }
@@ -333,6 +337,7 @@ public final class ShipArtifacts {
         Files.createDirectories(p.getParent());
         Files.writeString(p, e.getValue());
       }
+      throw Regeneration.regenerated(TestApps.root().relativize(dir).toString());
     }
     String hint = TestApps.root().relativize(dir) + " is stale: run ./mvnw verify -D" + updateProperty
         + "=true and commit it";
@@ -342,9 +347,10 @@ public final class ShipArtifacts {
   }
 
   static void syncFile(String expected, Path file, String updateProperty) throws IOException {
-    if (Boolean.getBoolean(updateProperty) || Boolean.getBoolean("ship.update")) {
+    if (Regeneration.requested(updateProperty, "ship.update")) {
       Files.createDirectories(file.getParent());
       Files.writeString(file, expected);
+      throw Regeneration.regenerated(TestApps.root().relativize(file).toString());
     }
     assertThat(file).as(TestApps.root().relativize(file) + " is stale: run ./mvnw verify -D" + updateProperty
         + "=true and commit it").exists();

@@ -3,11 +3,13 @@ package dev.scaleddemo.operator.ship;
 import static dev.scaleddemo.operator.ship.ShipArtifacts.NAME;
 import static dev.scaleddemo.operator.ship.ShipArtifacts.NAMESPACES_ENV;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.LeaseWatch;
 import dev.scaleddemo.operator.it.LocalCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
@@ -180,10 +183,15 @@ class ShipClusterIT {
       assertThat(canI(sa, "create", "leases.coordination.k8s.io", ns)).as("Lease in its namespace").isTrue();
       assertThat(canI(sa, "update", "leases.coordination.k8s.io", ns)).isTrue();
       assertThat(canI(sa, "create", "leases.coordination.k8s.io", "default")).as("Lease elsewhere").isFalse();
-      assertThat(canI(sa, "patch", "scaleddemoapps.scaleddemo.dev/status", "any")).isTrue();
+      assertThat(canI(sa, "patch", "scaleddemoapps.scaleddemo.dev", "any", "--subresource=status")).isTrue();
       assertThat(canI(sa, "update", "configmaps", "monitoring")).isTrue();
       assertThat(canI(sa, "get", "secrets", ns)).as("no Secrets").isFalse();
       assertThat(canI(sa, "create", "pods", ns)).as("no Pods").isFalse();
+      // controls: the admin may, and a question kubectl cannot answer is an error, not a "no"
+      assertThat(canI("an-admin", "get", "secrets", ns, "--as-group=system:masters")).isTrue();
+      assertThatThrownBy(() -> canI(sa, "get", "nosuchthings.example.org", ns)).hasMessageContaining("neither");
+      assertThatThrownBy(() -> canI(sa, "get", "secrets", ns, "--server=https://127.0.0.1:1"))
+          .hasMessageContaining("neither");
       var status = helm("status", "sdo", "--namespace", ns);
       assertThat(status.stdout()).contains("STATUS: deployed");
     } finally {
@@ -198,9 +206,24 @@ class ShipClusterIT {
     return r.output();
   }
 
-  private boolean canI(String user, String verb, String resource, String ns) {
-    var r = cluster.kubectlResult(null, "auth", "can-i", verb, resource, "-n", ns, "--as", user);
-    return r.stdout().trim().equals("yes");
+  /**
+   * {@code kubectl auth can-i}: true on "yes" (exit 0), false on "no" (exit 1, nothing on stderr); anything else
+   * (an unknown resource type, which kubectl answers "no" with a warning, or an error) fails, so a typo or a broken
+   * connection never passes as "no".
+   */
+  private boolean canI(String user, String verb, String resource, String ns, String... flags) {
+    List<String> args = new ArrayList<>(List.of("auth", "can-i", verb, resource, "-n", ns, "--as", user));
+    args.addAll(List.of(flags));
+    var r = cluster.kubectlResult(null, args.toArray(String[]::new));
+    String answer = r.stdout().trim();
+    if (r.code() == 0 && answer.equals("yes") && r.stderr().isBlank()) {
+      return true;
+    }
+    if (r.code() == 1 && answer.equals("no") && r.stderr().isBlank()) {
+      return false;
+    }
+    throw new AssertionError("kubectl " + String.join(" ", args) + " answered neither yes nor no (exit " + r.code()
+        + "):\n" + r.output());
   }
 
   // ---------------------------------------------------------------------------------------------- OLM bundle
@@ -247,6 +270,8 @@ class ShipClusterIT {
     assertThat(jar).exists();
     cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
     Map<String, Process> replicas = new java.util.TreeMap<>();
+    KubernetesClient leaseClient = cluster.newClient();
+    LeaseWatch leases = null;
     try {
       var install = helm("install", "sdo-le", ShipArtifacts.helmChartDir().toString(), "--namespace", ns,
           "--set", "app.replicas=0", "--wait", "--timeout", "120s");
@@ -279,10 +304,14 @@ class ShipClusterIT {
           .contains("controller started").doesNotContain("Started event processing");
 
       Process p = replicas.get(leader);
+      leases = LeaseWatch.start(leaseClient, ns, "scaled-demo-operator-lease");
       p.destroy(); // SIGTERM, as the kubelet does
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("leader exits on SIGTERM:\n" + tail(leader)).isTrue();
       assertThat(Files.readString(log(leader))).contains("Stopped leading: shutting down");
       await("failover to " + follower, Duration.ofSeconds(90), () -> follower.equals(holder(ns)) ? "ok" : null);
+      // not before the leader released the Lease (or, had it not, before the Lease expired)
+      List<LeaseWatch.Version> takeover = leases.assertTakeoverNotBeforeExpiry(follower);
+      System.out.printf("failover on SIGTERM: %s, then %s%n", takeover.get(0), takeover.get(1));
       await(follower + " processing", Duration.ofSeconds(30),
           () -> contains(log(follower), "Started event processing") ? "ok" : null);
 
@@ -297,6 +326,10 @@ class ShipClusterIT {
         p.destroy();
         if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
       }
+      if (leases != null) {
+        leases.close();
+      }
+      leaseClient.close();
       helm("uninstall", "sdo-le", "--namespace", ns, "--wait", "--timeout", "120s");
       cluster.kubectl("delete", "namespace", ns, "--wait=false");
     }

@@ -1,0 +1,81 @@
+package dev.scaleddemo.operator.it;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Every version of a leader-election Lease from now on (a watch, so no renewal or release is missed between two
+ * polls): the lower bound of a failover, i.e. no takeover while the old holder's lease was still valid.
+ */
+public final class LeaseWatch implements AutoCloseable {
+  /** One stored version of the Lease; {@code holder} is empty after a release. */
+  public record Version(String holder, Instant acquired, Instant renewed, Duration leaseDuration) {
+    /** When another candidate may take it: at once after a release, otherwise when it expires. */
+    Instant expires() {
+      return holder.isEmpty() ? renewed : renewed.plus(leaseDuration);
+    }
+  }
+
+  private final List<Version> versions = new CopyOnWriteArrayList<>();
+  private final Watch watch;
+
+  private LeaseWatch(KubernetesClient client, String namespace, String name) {
+    watch = client.resources(Lease.class).inNamespace(namespace).withName(name).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Lease lease) {
+        if (action == Action.ADDED || action == Action.MODIFIED) {
+          var spec = lease.getSpec();
+          versions.add(new Version(spec.getHolderIdentity() == null ? "" : spec.getHolderIdentity(),
+              spec.getAcquireTime() == null ? null : spec.getAcquireTime().toInstant(),
+              spec.getRenewTime() == null ? null : spec.getRenewTime().toInstant(),
+              Duration.ofSeconds(spec.getLeaseDurationSeconds() == null ? 0 : spec.getLeaseDurationSeconds())));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        versions.add(new Version("<watch closed: " + cause + ">", null, null, Duration.ZERO));
+      }
+    });
+  }
+
+  public static LeaseWatch start(KubernetesClient client, String namespace, String name) {
+    return new LeaseWatch(client, namespace, name);
+  }
+
+  public List<Version> versions() {
+    return List.copyOf(versions);
+  }
+
+  /**
+   * The version in which {@code newHolder} took the Lease over and the one before it; fails when it took it before
+   * that one allowed (an unexpired lease of another holder), or when the watch saw no takeover.
+   */
+  public List<Version> assertTakeoverNotBeforeExpiry(String newHolder) {
+    List<Version> seen = versions();
+    for (int i = 1; i < seen.size(); i++) {
+      Version before = seen.get(i - 1);
+      Version took = seen.get(i);
+      if (took.holder().equals(newHolder) && !before.holder().equals(newHolder)) {
+        if (took.acquired() == null || before.renewed() == null || took.acquired().isBefore(before.expires())) {
+          throw new AssertionError(newHolder + " took the Lease at " + took.acquired() + ", before " + before
+              + " allowed it (" + before.expires() + "); versions " + seen);
+        }
+        return List.of(before, took);
+      }
+    }
+    throw new AssertionError("no takeover by " + newHolder + " in the Lease versions " + seen);
+  }
+
+  @Override
+  public void close() {
+    watch.close();
+  }
+}
