@@ -129,7 +129,8 @@ class ShipClusterIT {
     assertThat(r.code()).as(r.output()).isZero();
     List<HasMetadata> items = Serialization.unmarshal(r.stdout());
     assertThat(items).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("CustomResourceDefinition",
-        "ServiceAccount", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding",
+        "ServiceAccount", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole",
+        "ClusterRoleBinding", "ClusterRoleBinding",
         "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
     for (HasMetadata item : items) {
       if (List.of("ServiceAccount", "Role", "RoleBinding", "Service", "Deployment").contains(item.getKind())) {
@@ -142,6 +143,7 @@ class ShipClusterIT {
         assertThat(b.getSubjects()).allSatisfy(s -> assertThat(s.getNamespace()).isEqualTo("ops"));
       }
     }
+    ShipArtifactsIT.assertUserRoles(items);
     Deployment d = items.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
         .orElseThrow();
     assertThat(d.getSpec().getReplicas()).isEqualTo(3);
@@ -198,9 +200,79 @@ class ShipClusterIT {
     return r.output();
   }
 
-  private boolean canI(String user, String verb, String resource, String ns) {
-    var r = cluster.kubectlResult(null, "auth", "can-i", verb, resource, "-n", ns, "--as", user);
-    return r.stdout().trim().equals("yes");
+  private static final Pattern NO = Pattern.compile("no( - .*)?");
+
+  /**
+   * {@code kubectl auth can-i} as {@code user}; {@code resource} may name a subresource ({@code apps/status}).
+   * Exit 0 and "yes" is yes, exit 1 and "no" is no; anything else (an error also exits 1) fails the test.
+   */
+  private static boolean canI(String user, String verb, String resource, String ns) {
+    String[] parts = resource.split("/", 2);
+    List<String> args = new ArrayList<>(List.of("auth", "can-i", verb, parts[0], "-n", ns, "--as", user));
+    if (parts.length == 2) args.add("--subresource=" + parts[1]);
+    var r = cluster.kubectlResult(null, args.toArray(String[]::new));
+    String answer = r.stdout().trim();
+    if (r.code() == 0 && answer.equals("yes")) return true;
+    if (r.code() == 1 && NO.matcher(answer).matches()) return false;
+    throw new AssertionError("kubectl " + String.join(" ", args) + " gave no answer (exit " + r.code() + "): "
+        + r.output());
+  }
+
+  /**
+   * The ClusterRoles for users, applied from install.yaml: once the controller-manager's clusterrole-aggregation
+   * controller merged them into admin, edit and view, users bound to those in a namespace (RoleBindings) manage
+   * or read ScaledDemoApps there, and nothing more: not their status or finalizers, not in other namespaces.
+   */
+  @Test
+  void namespaceAdminsEditorsAndViewersGetScaledDemoApps() throws IOException {
+    String ns = "sdo-users";
+    String apps = "scaleddemoapps.scaleddemo.dev";
+    List<HasMetadata> roles = ShipArtifactsIT.ofType(ShipArtifactsIT.installObjects(),
+        io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).stream()
+        .filter(r -> List.of(ShipArtifactsIT.VIEW_ROLE, ShipArtifactsIT.EDIT_ROLE).contains(r.getMetadata().getName()))
+        .map(HasMetadata.class::cast).toList();
+    assertThat(roles).hasSize(2);
+    cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
+    try {
+      cluster.kubectlStdin(Serialization.asYaml(new io.fabric8.kubernetes.api.model.KubernetesListBuilder()
+          .withItems(roles).build()), "apply", "-f", "-");
+      for (var user : Map.of("alice", "admin", "bob", "edit", "carol", "view").entrySet()) {
+        cluster.kubectl("-n", ns, "create", "rolebinding", user.getKey() + "-" + user.getValue(),
+            "--clusterrole=" + user.getValue(), "--user=" + user.getKey());
+      }
+      for (String builtin : List.of("admin", "edit", "view")) {
+        await(builtin + " aggregates the ScaledDemoApp rules", Duration.ofSeconds(60), () -> cluster.kubectl(
+            "get", "clusterrole", builtin, "-o", "jsonpath={.rules[*].resources}").contains("scaleddemoapps")
+            ? "ok" : null);
+      }
+      for (String user : List.of("alice", "bob")) {
+        for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")) {
+          assertThat(canI(user, verb, apps, ns)).as(user + " " + verb).isTrue();
+        }
+        assertThat(canI(user, "get", apps + "/status", ns)).as(user + " reads status").isTrue();
+        for (String verb : List.of("update", "patch")) {
+          assertThat(canI(user, verb, apps + "/status", ns)).as(user + " " + verb + " status").isFalse();
+          assertThat(canI(user, verb, apps + "/finalizers", ns)).as(user + " " + verb + " finalizers").isFalse();
+        }
+        assertThat(canI(user, "create", apps, "default")).as(user + " outside the namespace").isFalse();
+      }
+      for (String verb : List.of("get", "list", "watch")) {
+        assertThat(canI("carol", verb, apps, ns)).as("viewer " + verb).isTrue();
+        assertThat(canI("carol", verb, apps + "/status", ns)).as("viewer " + verb + " status").isTrue();
+      }
+      for (String verb : List.of("create", "update", "patch", "delete", "deletecollection")) {
+        assertThat(canI("carol", verb, apps, ns)).as("viewer " + verb).isFalse();
+      }
+      assertThat(canI("carol", "patch", apps + "/status", ns)).as("viewer patch status").isFalse();
+      assertThat(canI("carol", "get", apps, "default")).as("viewer outside the namespace").isFalse();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      cluster.kubectl("delete", "clusterrole", ShipArtifactsIT.VIEW_ROLE, ShipArtifactsIT.EDIT_ROLE,
+          "--ignore-not-found");
+      cluster.kubectl("delete", "namespace", ns, "--wait=false");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------- OLM bundle
