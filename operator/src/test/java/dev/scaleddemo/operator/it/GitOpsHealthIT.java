@@ -44,9 +44,7 @@ class GitOpsHealthIT {
     cluster = LocalCluster.get();
     client = cluster.newClient();
     apps = new Apps(client, NS);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
-    await("default ServiceAccount in " + NS)
-        .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+    cluster.createNamespace(NS);
     kstatus = ShipArtifacts.buildTool("build-kstatus.sh");
     operator = OperatorProcess.start(cluster, "gitops", Map.of());
   }
