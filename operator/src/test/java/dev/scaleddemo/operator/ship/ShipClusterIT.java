@@ -12,7 +12,9 @@ import dev.scaleddemo.operator.it.LocalCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -130,8 +132,8 @@ class ShipClusterIT {
     List<HasMetadata> items = Serialization.unmarshal(r.stdout());
     assertThat(items).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("CustomResourceDefinition",
         "ServiceAccount", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole", "ClusterRole",
-        "ClusterRoleBinding", "ClusterRoleBinding",
-        "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+        "ClusterRoleBinding", "ClusterRoleBinding", "ClusterRoleBinding", "Role", "RoleBinding", "Service",
+        "Deployment");
     for (HasMetadata item : items) {
       if (List.of("ServiceAccount", "Role", "RoleBinding", "Service", "Deployment").contains(item.getKind())) {
         assertThat(item.getMetadata().getNamespace()).as(item.getKind()).isEqualTo("ops");
@@ -227,15 +229,14 @@ class ShipClusterIT {
   void namespaceAdminsEditorsAndViewersGetScaledDemoApps() throws IOException {
     String ns = "sdo-users";
     String apps = "scaleddemoapps.scaleddemo.dev";
-    List<HasMetadata> roles = ShipArtifactsIT.ofType(ShipArtifactsIT.installObjects(),
-        io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).stream()
+    List<HasMetadata> roles = ShipArtifactsIT.ofType(ShipArtifactsIT.installObjects(), ClusterRole.class).stream()
         .filter(r -> List.of(ShipArtifactsIT.VIEW_ROLE, ShipArtifactsIT.EDIT_ROLE).contains(r.getMetadata().getName()))
         .map(HasMetadata.class::cast).toList();
     assertThat(roles).hasSize(2);
     cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
     try {
-      cluster.kubectlStdin(Serialization.asYaml(new io.fabric8.kubernetes.api.model.KubernetesListBuilder()
-          .withItems(roles).build()), "apply", "-f", "-");
+      cluster.kubectlStdin(Serialization.asYaml(new KubernetesListBuilder().withItems(roles).build()),
+          "apply", "-f", "-");
       for (var user : Map.of("alice", "admin", "bob", "edit", "carol", "view").entrySet()) {
         cluster.kubectl("-n", ns, "create", "rolebinding", user.getKey() + "-" + user.getValue(),
             "--clusterrole=" + user.getValue(), "--user=" + user.getKey());
