@@ -10,11 +10,10 @@
 # Env: ADAPTER_VERSION (default v0.12.0, the newest the module proxy has), SDO_CACHE, BUILD_PARALLELISM,
 #      SKIP_DEMO_APP_BUILD=1 (do not build the jar; the Maven reactor builds it before the operator's tests).
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-e2e
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_tool_build  # one build of a tool at a time (the cache is shared by work trees and CI)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADAPTER_VERSION="${ADAPTER_VERSION:-v0.12.0}"
@@ -25,7 +24,6 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export CGO_ENABLED=0
 export GOFLAGS="-buildvcs=false"
 
-log() { echo "[build-e2e $(date -u +%H:%M:%S)] $*" >&2; }
 START=$(date +%s)
 
 # ---------------------------------------------------------------- prometheus (Debian package)
@@ -35,7 +33,7 @@ install_prometheus() {
     return
   fi
   [ "$(id -u)" = 0 ] || { log "ERROR: prometheus missing; run: sudo apt-get install -y --no-install-recommends prometheus"; exit 1; }
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   log "apt-get install prometheus"
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 \
@@ -52,7 +50,7 @@ build_adapter() {
   local bin="$AROOT/bin/adapter"
   if [ -f "$MARK/adapter" ] && [ -x "$bin" ]; then log "prometheus-adapter $ADAPTER_VERSION cached"; return; fi
   mkdir -p "$AROOT/bin" "$MARK"
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   # a wrapper module rather than `go install module@version`: that also asks the proxy for the module's
   # version list (deprecation check), which the proxy here refuses; a pinned require needs only the version.
   # v0.12.0's go.mod has no replace directives, so its requirements are used as they are (MVS).
@@ -83,7 +81,7 @@ build_adapter() {
 build_demo_app() {
   local jar="$ROOT/demo-app/target/demo-app.jar"
   if [ -f "$jar" ] || [ "${SKIP_DEMO_APP_BUILD:-0}" = 1 ]; then return; fi
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   log "building $jar"
   (cd "$ROOT" && ./mvnw -B -q -pl demo-app package -DskipTests) >&2
   log "demo app built in $(( $(date +%s) - t0 ))s"

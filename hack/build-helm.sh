@@ -4,35 +4,13 @@
 #   ${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/helm/<version>/bin/helm
 # Idempotent (marker file); prints the build time on stderr and the helm binary path as the last stdout line.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-helm
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HELM_VERSION="${HELM_VERSION:-v3.19.0}"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export CGO_ENABLED=0
-export GOFLAGS="-buildvcs=false"
-
-SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-ROOT="$SDO_CACHE/helm/$HELM_VERSION"
-BIN="$ROOT/bin"
-mkdir -p "$BIN"
-log() { echo "[build-helm $(date -u +%H:%M:%S)] $*" >&2; }
-
-if [ -f "$ROOT/.built" ] && [ -x "$BIN/helm" ]; then
-  log "helm $HELM_VERSION cached"
-else
-  t0=$(date +%s)
-  log "go install helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  # helm reads its version from these ldflags (otherwise `helm version` says v3.x-unreleased)
-  GOBIN="$BIN" go install -p "${BUILD_PARALLELISM:-2}" -trimpath -ldflags "-s -w \
-      -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
-      -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-      "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  touch "$ROOT/.built"
-  log "helm $HELM_VERSION built in $(( $(date +%s) - t0 ))s"
-fi
-"$BIN/helm" version --short >&2
-echo "$BIN/helm"
+# helm reads its version from these ldflags (otherwise `helm version` says v3.x-unreleased)
+helm=$(go_install_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm \
+  "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean")
+"$helm" version --short >&2
+echo "$helm"

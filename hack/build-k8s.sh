@@ -5,11 +5,10 @@
 # Idempotent: each component has a marker file; a cached run takes seconds.
 # Prints the cache bin dir as the last line of stdout.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-k8s
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_tool_build  # one build of a tool at a time (the cache is shared by work trees and CI)
 
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"       # k8s.io/kubernetes
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"     # go.etcd.io/etcd/server/v3
@@ -28,7 +27,6 @@ CRDS="$ROOT/crds"
 MARK="$ROOT/.markers"
 mkdir -p "$BIN" "$CRDS" "$MARK"
 
-log() { echo "[build-k8s $(date -u +%H:%M:%S)] $*" >&2; }
 START=$(date +%s)
 
 # minor of a version string like v1.36.3 / v1.32.4-dispatcher
@@ -50,9 +48,9 @@ need_kubectl() {
 build_kubernetes() {
   local targets=(kube-apiserver kube-controller-manager kube-scheduler)
   if need_kubectl; then targets+=(kubectl); fi
-  local tag="kubernetes-$(IFS=,; echo "${targets[*]}")"
+  local tag; tag="kubernetes-$(IFS=,; echo "${targets[*]}")"
   if [ -f "$MARK/$tag" ]; then log "kubernetes $K8S_VERSION cached (${targets[*]})"; return; fi
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   log "downloading k8s.io/kubernetes@$K8S_VERSION"
   local gomod
   gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
@@ -90,7 +88,7 @@ build_kubernetes() {
 # ---------------------------------------------------------------- etcd
 build_etcd() {
   if [ -f "$MARK/etcd-$ETCD_VERSION" ] && [ -x "$BIN/etcd" ]; then log "etcd $ETCD_VERSION cached"; return; fi
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   local w; w=$(mktemp -d "${TMPDIR:-/tmp}/sdo-etcd-wrap.XXXXXX")
   cat > "$w/go.mod" <<EOF
 module sdo.local/etcd
@@ -122,7 +120,7 @@ EOF
 # ---------------------------------------------------------------- kwok
 build_kwok() {
   if [ -f "$MARK/kwok-$KWOK_VERSION" ] && [ -x "$BIN/kwok" ]; then log "kwok $KWOK_VERSION cached"; return; fi
-  local t0=$(date +%s)
+  local t0; t0=$(date +%s)
   log "go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   GOBIN="$BIN" go install -p "${BUILD_PARALLELISM:-2}" -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   touch "$MARK/kwok-$KWOK_VERSION"

@@ -6,31 +6,8 @@
 # time on stderr and the binary path as the last stdout line.
 # Note: `operator-verify manifests DIR` logs problems (level=error / level=warning) but always exits 0.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-operator-verify
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-OLM_API_VERSION="${OLM_API_VERSION:-v0.37.0}"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export CGO_ENABLED=0
-export GOFLAGS="-buildvcs=false"
-
-SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-ROOT="$SDO_CACHE/operator-verify/$OLM_API_VERSION"
-BIN="$ROOT/bin"
-mkdir -p "$BIN"
-log() { echo "[build-operator-verify $(date -u +%H:%M:%S)] $*" >&2; }
-
-if [ -f "$ROOT/.built" ] && [ -x "$BIN/operator-verify" ]; then
-  log "operator-verify $OLM_API_VERSION cached"
-else
-  t0=$(date +%s)
-  log "go install github.com/operator-framework/api/cmd/operator-verify@$OLM_API_VERSION"
-  GOBIN="$BIN" go install -p "${BUILD_PARALLELISM:-2}" -trimpath -ldflags "-s -w" \
-      "github.com/operator-framework/api/cmd/operator-verify@$OLM_API_VERSION"
-  touch "$ROOT/.built"
-  log "operator-verify $OLM_API_VERSION built in $(( $(date +%s) - t0 ))s"
-fi
-echo "$BIN/operator-verify"
+go_install_tool operator-verify "${OLM_API_VERSION:-v0.37.0}" github.com/operator-framework/api/cmd/operator-verify

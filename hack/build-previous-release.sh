@@ -4,17 +4,15 @@
 #   ${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/operator/<commit>/
 # Idempotent (a marker file per commit). Prints that directory as the last line of stdout.
 set -euo pipefail
-# One run of this build at a time: test runs in several work trees (and CI) share the cache, and a second build
-# of the same tool into the same directory would corrupt it. A cached run takes the lock for a moment only.
-mkdir -p "${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
-exec 9>"${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}/.$(basename "$0" .sh).lock"
-flock 9
+LOG_TAG=build-previous
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_tool_build  # one build of a tool at a time (the cache is shared by work trees and CI)
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 COMMIT="${1:-$(grep -v '^#' "$ROOT/hack/previous-release" | head -1 | awk '{print $1}')}"
 SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
 OUT="$SDO_CACHE/operator/$COMMIT"
-log() { echo "[build-previous $(date -u +%H:%M:%S)] $*" >&2; }
 
 if [ -f "$OUT/.done" ]; then
   log "cached: $OUT"

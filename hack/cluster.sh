@@ -13,44 +13,21 @@
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LOG_TAG=cluster
+# shellcheck source=hack/lib.sh
+. "$HACK_DIR/lib.sh"
 STATE_DIR="${SDO_STATE:-/tmp/sdo-cluster}"
 FAKE_NODES="${SDO_FAKE_NODES:-2}"
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
-
-log() { echo "[cluster $(date -u +%H:%M:%S)] $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+PIDS_FILE="$STATE_DIR/pids"
+LOGS_DIR="$STATE_DIR/logs"
 
 bin_dir() {
   # build-k8s.sh prints the bin dir as its last stdout line; it is a no-op when cached
   "$HACK_DIR/build-k8s.sh" | tail -1
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
-
-# start NAME cmd...  -> runs in background (own session), logs to $STATE_DIR/logs/NAME.log
-start() {
-  local name=$1; shift
-  setsid "$@" >"$STATE_DIR/logs/$name.log" 2>&1 < /dev/null &
-  local pid=$!
-  echo "$name $pid" >> "$STATE_DIR/pids"
-  log "started $name (pid $pid)"
-}
-
-alive() { kill -0 "$1" 2>/dev/null; }
-
-check_alive() {
-  local name=$1 pid
-  pid=$(awk -v n="$name" '$1==n{print $2}' "$STATE_DIR/pids")
-  if ! alive "$pid"; then
-    log "$name (pid $pid) died; last log lines:"
-    tail -30 "$STATE_DIR/logs/$name.log" >&2 || true
-    return 1
-  fi
-}
 
 gen_certs() {
   local d="$STATE_DIR/pki"
@@ -157,27 +134,16 @@ status:
 EOF
 }
 
-wait_for() { # desc timeout_s cmd...
-  local desc=$1 timeout=$2; shift 2
-  local t0=$(date +%s)
-  until "$@" >/dev/null 2>&1; do
-    if [ $(( $(date +%s) - t0 )) -ge "$timeout" ]; then die "timed out after ${timeout}s waiting for $desc"; fi
-    sleep 0.3
-  done
-}
-
 cmd_up() {
-  local T0=$(date +%s)
-  if [ -f "$STATE_DIR/pids" ]; then
-    local any=0
-    while read -r _ pid; do alive "$pid" && any=1; done < "$STATE_DIR/pids"
-    [ "$any" = 1 ] && die "a cluster is already running from $STATE_DIR (run '$0 down' first)"
+  local T0; T0=$(date +%s)
+  if [ -f "$PIDS_FILE" ]; then
+    any_alive && die "a cluster is already running from $STATE_DIR (run '$0 down' first)"
     rm -rf "$STATE_DIR"
   fi
   local BIN; BIN=$(bin_dir)
   [ -x "$BIN/kube-apiserver" ] || die "kube-apiserver missing in $BIN"
   if [ -x "$BIN/kubectl" ]; then KUBECTL="$BIN/kubectl"; else KUBECTL="$(command -v kubectl)"; fi
-  local T1=$(date +%s)
+  local T1; T1=$(date +%s)
 
   mkdir -p "$STATE_DIR/logs" "$STATE_DIR/etcd" && chmod 700 "$STATE_DIR/etcd"
   : > "$STATE_DIR/pids"
@@ -202,7 +168,7 @@ EOF
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "sdo=http://127.0.0.1:$ETCD_PEER_PORT" --initial-cluster-state new \
     --unsafe-no-fsync --quota-backend-bytes 2147483648 --log-level warn
-  wait_for "etcd" 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+  wait_until "etcd" 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health" || die "etcd not ready"
   check_alive etcd
 
   # the node-taint-at-creation plugin is TaintNodesByCondition in current releases
@@ -243,7 +209,7 @@ EOF
     --allow-privileged=true \
     --v 1
   write_kubeconfig "$API_PORT"
-  local t_api=$(date +%s)
+  local t_api; t_api=$(date +%s)
   until kctl get --raw /readyz >/dev/null 2>&1; do
     check_alive kube-apiserver || die "kube-apiserver failed to start"
     [ $(( $(date +%s) - t_api )) -ge 90 ] && die "kube-apiserver not ready after 90s (see $STATE_DIR/logs/kube-apiserver.log)"
@@ -282,12 +248,12 @@ EOF
   done
 
   # readiness: components healthy and the fake nodes Ready (kwok drives their status)
-  wait_for "kube-controller-manager healthz" 60 curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz"
-  wait_for "kube-scheduler healthz" 60 curl -fsSk "https://127.0.0.1:$SCHED_PORT/healthz"
+  wait_until "kube-controller-manager healthz" 60 curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz" || die "kube-controller-manager healthz not ready"
+  wait_until "kube-scheduler healthz" 60 curl -fsSk "https://127.0.0.1:$SCHED_PORT/healthz" || die "kube-scheduler healthz not ready"
   check_alive kwok || die "kwok failed"
   kctl wait --for=condition=Ready node -l type=kwok --timeout=60s >/dev/null \
     || die "fake nodes not Ready (see $STATE_DIR/logs/kwok.log)"
-  wait_for "default serviceaccount" 60 kctl get serviceaccount default -n default
+  wait_until "default serviceaccount" 60 kctl get serviceaccount default -n default || die "default serviceaccount not ready"
   log "cluster up in $(( $(date +%s) - T0 ))s (start without build: $(( $(date +%s) - T1 ))s); KUBECONFIG=$KUBECONFIG_FILE"
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
 }
@@ -310,7 +276,7 @@ cmd_down() {
       kill -TERM "$pid" 2>/dev/null || true
       names+=("$name"); pids+=("$pid")
     done < "$STATE_DIR/pids"
-    local t0=$(date +%s) i
+    local t0 i; t0=$(date +%s)
     for i in "${!pids[@]}"; do
       while alive "${pids[$i]}"; do
         if [ $(( $(date +%s) - t0 )) -ge 15 ]; then kill -KILL "${pids[$i]}" 2>/dev/null || true; log "killed ${names[$i]} (pid ${pids[$i]}) after 15s"; sleep 0.2; break; fi
@@ -332,11 +298,9 @@ cmd_env() {
 }
 
 cmd_status() {
-  [ -f "$STATE_DIR/pids" ] || { echo "not running ($STATE_DIR)"; return 1; }
+  [ -f "$PIDS_FILE" ] || { echo "not running ($STATE_DIR)"; return 1; }
   local rc=0
-  while read -r name pid; do
-    if alive "$pid"; then echo "$name $pid running"; else echo "$name $pid DEAD"; rc=1; fi
-  done < "$STATE_DIR/pids"
+  print_status || rc=1
   cat "$STATE_DIR/ports"
   return $rc
 }

@@ -10,13 +10,15 @@
 #            hack/cluster.sh started, since the processes and Prometheus run on this machine)
 # Env:   SDO_STATE (local cluster state dir), E2E_STATE (stack state dir), DEMO_NAMESPACE (default default)
 set -euo pipefail
+LOG_TAG=run
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WITH_STACK=false
 if [ "${1:-}" = --stack ]; then WITH_STACK=true; shift; fi
 SAMPLE="${1:-$ROOT/samples/prometheus-demo-app.yaml}"
 NS="${DEMO_NAMESPACE:-default}"
 export SDO_STATE="${SDO_STATE:-/tmp/sdo-run}"
-log() { echo "[run $(date -u +%H:%M:%S)] $*" >&2; }
 
 started_cluster=false
 started_stack=false

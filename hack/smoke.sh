@@ -2,12 +2,14 @@
 # Smoke test of the local control plane: up, Deployment reaches 2 ready replicas on
 # kwok fake nodes, ServiceMonitor CRD becomes Established, down (always).
 set -euo pipefail
+LOG_TAG=smoke
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export SDO_STATE="${SDO_STATE:-/tmp/sdo-smoke-$$}"
 SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
 
-log() { echo "[smoke $(date -u +%H:%M:%S)] $*" >&2; }
 
 cleanup() {
   local rc=$?

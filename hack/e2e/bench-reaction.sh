@@ -9,13 +9,15 @@
 # everything down. Loopback only; the load is bounded by BENCH_TIMEOUT seconds per run (default 300).
 # Env: BENCH_RUNS, BENCH_TIMEOUT, BENCH_SCENARIOS (default "tutorial fastest"), E2E_ADAPTER_RELIST (2s)
 set -euo pipefail
+LOG_TAG=bench
+# shellcheck source=hack/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export SDO_STATE="${SDO_STATE:-/tmp/sdo-bench-cluster-$$}"
 export E2E_STATE="${E2E_STATE:-/tmp/sdo-bench-e2e-$$}"
 RUNS="${BENCH_RUNS:-1}"
 TIMEOUT="${BENCH_TIMEOUT:-300}"
 SCENARIOS="${BENCH_SCENARIOS:-tutorial fastest}"
-log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 operator_pid=""
 cleanup() {

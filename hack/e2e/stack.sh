@@ -20,9 +20,13 @@
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=e2e-stack
+# shellcheck source=hack/lib.sh
+. "$HACK_DIR/lib.sh"
 ROOT="$(cd "$HACK_DIR/.." && pwd)"
 STATE="${E2E_STATE:-/tmp/sdo-e2e}"
-SDO_CACHE="${SDO_CACHE:-$HOME/.cache/scaled-demo-operator}"
+PIDS_FILE="$STATE/pids"
+LOGS_DIR="$STATE/logs"
 ADAPTER_NAMESPACE="${ADAPTER_NAMESPACE:-monitoring}"
 ADAPTER_CONFIG_MAP="${ADAPTER_CONFIG_MAP:-prometheus-adapter}"
 ADAPTER_CONFIG_KEY="${ADAPTER_CONFIG_KEY:-config.yaml}"
@@ -39,58 +43,19 @@ DEFAULT_RULES='rules:
 ' 
 SERVICE=sdo-e2e-custom-metrics   # in $ADAPTER_NAMESPACE
 
-log() { echo "[e2e-stack $(date -u +%H:%M:%S)] $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
-
 if [ -z "${KUBECTL:-}" ]; then
   KUBECTL=$(ls "$SDO_CACHE"/k8s/*/bin/kubectl 2>/dev/null | tail -1 || true)
   [ -n "$KUBECTL" ] || KUBECTL=$(command -v kubectl || true)
 fi
 kctl() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-pid_of() { [ -f "$STATE/pids" ] && awk -v n="$1" '$1==n{print $2}' "$STATE/pids" | tail -1; }
-set_pid() { # name pid (pid empty: remove)
-  touch "$STATE/pids"
-  grep -v "^$1 " "$STATE/pids" > "$STATE/pids.tmp" || true
-  [ -n "$2" ] && echo "$1 $2" >> "$STATE/pids.tmp"
-  mv "$STATE/pids.tmp" "$STATE/pids"
-}
-
-stop_pid() { # name pid timeout
-  local name=$1 pid=$2 timeout=${3:-15} t0
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  t0=$(date +%s)
-  while alive "$pid"; do
-    if [ $(( $(date +%s) - t0 )) -ge "$timeout" ]; then kill -KILL "$pid" 2>/dev/null || true; log "killed $name ($pid)"; break; fi
-    sleep 0.1
-  done
-  log "stopped $name (pid $pid)"
-}
-
-wait_until() { # desc timeout cmd...
-  local desc=$1 timeout=$2 t0; shift 2
-  t0=$(date +%s)
-  until "$@" >/dev/null 2>&1; do
-    [ $(( $(date +%s) - t0 )) -ge "$timeout" ] && return 1
-    sleep 0.3
-  done
-  log "$desc after $(( $(date +%s) - t0 ))s"
-}
-
 start_prometheus() {
   # shellcheck disable=SC1091
   . "$STATE/ports"
-  setsid prometheus --config.file="$STATE/prometheus.yml" --storage.tsdb.path="$STATE/prometheus-data" \
+  start prometheus prometheus --config.file="$STATE/prometheus.yml" --storage.tsdb.path="$STATE/prometheus-data" \
     --web.listen-address="127.0.0.1:$PROM_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=6h \
-    --log.level=info >> "$STATE/logs/prometheus.log" 2>&1 < /dev/null &
-  set_pid prometheus $!
-  log "started prometheus (pid $!) on http://127.0.0.1:$PROM_PORT"
+    --log.level=info
+  log "prometheus on http://127.0.0.1:$PROM_PORT"
   wait_until "prometheus ready" 60 curl -fsS "http://127.0.0.1:$PROM_PORT/-/ready" \
     || { tail -20 "$STATE/logs/prometheus.log" >&2; die "prometheus not ready after 60s"; }
 }
@@ -155,11 +120,7 @@ cmd_up() {
   local T0; T0=$(date +%s)
   [ -n "${KUBECONFIG:-}" ] && [ -f "$KUBECONFIG" ] || die "KUBECONFIG must name a kubeconfig file"
   [ -x "$KUBECTL" ] || die "no kubectl (set KUBECTL)"
-  if [ -f "$STATE/pids" ]; then
-    local any=0 _n p
-    while read -r _n p; do alive "$p" && any=1; done < "$STATE/pids"
-    [ "$any" = 1 ] && die "a stack is already running from $STATE (run '$0 down' first)"
-  fi
+  any_alive && die "a stack is already running from $STATE (run '$0 down' first)"
   rm -rf "$STATE"
   mkdir -p "$STATE/logs"
   : > "$STATE/pids"
@@ -205,15 +166,12 @@ cmd_up() {
   printf 'global:\n  scrape_interval: 30s\nscrape_configs: []\n' > "$STATE/prometheus.yml"
   start_prometheus
 
-  setsid java -XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 "$HACK_DIR/e2e/PodRunner.java" \
+  start runner java -XX:+UseSerialGC -Xmx96m -XX:TieredStopAtLevel=1 "$HACK_DIR/e2e/PodRunner.java" \
     --state "$STATE" --kubectl "$KUBECTL" --kubeconfig "$KUBECONFIG" --jar "$jar" \
     --prometheus-url "http://127.0.0.1:$PROM_PORT" --prometheus-config "$STATE/prometheus.yml" \
     --adapter "$ADAPTER_BIN" --adapter-port "$ADAPTER_PORT" --adapter-relist "${E2E_ADAPTER_RELIST:-2s}" --adapter-max-age "${E2E_ADAPTER_MAX_AGE:-2m}" \
     --adapter-namespace "$ADAPTER_NAMESPACE" --adapter-configmap "$ADAPTER_CONFIG_MAP" \
-    --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
-    > "$STATE/logs/runner.log" 2>&1 < /dev/null &
-  set_pid runner $!
-  log "started pod runner (pid $!; log $STATE/logs/runner.log)"
+    --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT"
 
   apiservice_yaml | kctl apply -f - >/dev/null
   if $has_rules && ! wait_until "custom.metrics.k8s.io/v1beta2 answers" 120 kctl get --raw /apis/custom.metrics.k8s.io/v1beta2; then
@@ -248,11 +206,9 @@ cmd_down() {
 }
 
 cmd_status() {
-  [ -f "$STATE/pids" ] || { echo "not running ($STATE)"; return 1; }
-  local rc=0 name pid
-  while read -r name pid; do
-    if alive "$pid"; then echo "$name $pid running"; else echo "$name $pid DEAD"; rc=1; fi
-  done < "$STATE/pids"
+  [ -f "$PIDS_FILE" ] || { echo "not running ($STATE)"; return 1; }
+  local rc=0
+  print_status || rc=1
   cat "$STATE/ports"
   [ -f "$STATE/adapter.state" ] && sed 's/^/adapter./' "$STATE/adapter.state"
   [ -f "$STATE/pods.tsv" ] && cat "$STATE/pods.tsv"

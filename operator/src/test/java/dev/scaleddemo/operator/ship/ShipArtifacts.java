@@ -153,6 +153,54 @@ public final class ShipArtifacts {
     return roles;
   }
 
+  // ------------------------------------------------------------------------------------------------ OLM catalog
+
+  public static Path catalogFile() {
+    return deploy().resolve("catalog").resolve(NAME).resolve("catalog.yaml");
+  }
+
+  /** The last release: {@code hack/previous-release}'s first data line is "commit version description". */
+  static String previousReleaseVersion() throws IOException {
+    String line = Files.readAllLines(TestApps.root().resolve("hack/previous-release")).stream()
+        .filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow();
+    return Semver.parse(line.split("\\s+")[1]).toString();
+  }
+
+  /** ghcr.io/scaled-demo/scaled-demo-operator:0.2.0 -> ghcr.io/scaled-demo/scaled-demo-operator-bundle:v0.2.0 */
+  static String bundleImage(String operatorImage, String version) {
+    return operatorImage.substring(0, operatorImage.lastIndexOf(':')) + "-bundle:v" + version;
+  }
+
+  /**
+   * deploy/catalog/: the checked-in catalog with this build's bundle as the head of the default channel (its
+   * replaces and skipRange from the CSV), the released bundles before it, and the previous release of
+   * hack/previous-release when the catalog does not have it yet.
+   */
+  public static String catalog() throws IOException {
+    Map<String, String> bundle = bundle();
+    JsonNode csv = YAML.readTree(bundle.get(CSV_FILE));
+    JsonNode annotations = YAML.readTree(bundle.get("metadata/annotations.yaml")).path("annotations");
+    String pkg = annotations.path("operators.operatorframework.io.bundle.package.v1").asText();
+    String channel = annotations.path("operators.operatorframework.io.bundle.channel.default.v1").asText();
+    List<JsonNode> gvks = new ArrayList<>();
+    csv.at("/spec/customresourcedefinitions/owned").forEach(crd -> gvks.add(JsonNodeFactory.instance.objectNode()
+        .put("group", crd.path("name").asText().substring(crd.path("name").asText().indexOf('.') + 1))
+        .put("kind", crd.path("kind").asText()).put("version", crd.path("version").asText())));
+    String version = csv.at("/spec/version").asText();
+    String operatorImage = csv.at("/metadata/annotations/containerImage").asText();
+    String name = csv.at("/metadata/name").asText();
+    var release = new OlmCatalog.Bundle(name, version, bundleImage(operatorImage, version), gvks);
+    var entry = new OlmCatalog.Entry(name, csv.at("/spec/replaces").asText(null), List.of(),
+        csv.at("/metadata/annotations/olm.skipRange").asText(null));
+    // the previous release served the same API (v1alpha1 since the first release)
+    String previousVersion = previousReleaseVersion();
+    var previous = new OlmCatalog.Bundle(NAME + ".v" + previousVersion, previousVersion,
+        bundleImage(operatorImage, previousVersion), gvks);
+    OlmCatalog existing = Files.exists(catalogFile()) ? OlmCatalog.parse(Files.readString(catalogFile()))
+        : OlmCatalog.empty(pkg, channel);
+    return existing.withRelease(channel, previous, release, entry).toYaml();
+  }
+
   public static List<Path> samples() throws IOException {
     try (Stream<Path> s = Files.list(TestApps.root().resolve("samples"))) {
       return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();

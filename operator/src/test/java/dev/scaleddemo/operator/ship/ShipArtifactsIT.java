@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/ is what this build generates (drift: {@code -Dinstall.update=true}, {@code -Dhelm.update=true},
- * {@code -Dbundle.update=true}, or {@code -Dship.update=true} for all three), and what it contains: least
+ * {@code -Dbundle.update=true}, {@code -Dcatalog.update=true}, or {@code -Dship.update=true} for all four), and what it contains: least
  * privilege, probes, restricted security context, leader election RBAC, a complete CSV whose RBAC and Deployment
  * are the generated ones, and a bundle operator-framework's validator accepts. ShipClusterIT checks the same
  * artifacts against a real API server.
@@ -69,6 +69,12 @@ class ShipArtifactsIT {
   @Test
   void bundleIsCurrent() throws IOException {
     ShipArtifacts.syncTree(ShipArtifacts.bundle(), ShipArtifacts.bundleDir(), "bundle.update");
+  }
+
+  @Test
+  void catalogIsCurrentAndItsUpgradeGraphSound() throws IOException {
+    ShipArtifacts.syncFile(ShipArtifacts.catalog(), ShipArtifacts.catalogFile(), "catalog.update");
+    assertThat(OlmCatalog.parse(Files.readString(ShipArtifacts.catalogFile())).problems()).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------- install.yaml
