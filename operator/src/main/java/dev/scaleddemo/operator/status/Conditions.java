@@ -10,6 +10,17 @@ public final class Conditions {
   public static final String ABLE_TO_SCALE = "AbleToScale";
   public static final String SCALING_ACTIVE = "ScalingActive";
   public static final String SCALING_LIMITED = "ScalingLimited";
+  /** kstatus' (Flux, cli-utils) abnormal-true conditions, also read by the Argo CD health check. */
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
+
+  // Reasons of Reconciling and Stalled (besides Ready's reasons, reused where they are the cause)
+  public static final String CONVERGED = "Converged";
+  public static final String ROLLING_OUT = "RollingOut";
+  public static final String NOT_STALLED = "NotStalled";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCRDMissing";
+  public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Computes a ScaledDemoApp's status from what was observed. Pure: no clock or client of its own. */
@@ -75,6 +76,7 @@ public final class StatusCalculator {
     }
     c.set(READY, notReady == null, notReady == null ? "Ready" : notReady,
         notReady == null ? "The app is available and its autoscaling setup is in place." : notReadyMessage);
+    setProgress(c, o);
 
     ScaledDemoAppStatus s = new ScaledDemoAppStatus();
     s.setObservedGeneration(generation);
@@ -85,6 +87,48 @@ public final class StatusCalculator {
     s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa()));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
     return s;
+  }
+
+  /** What only a user or an admin can fix: the app makes no progress until they do. */
+  private static final Set<String> ADAPTER_NEEDS_A_CHANGE = Set.of(
+      AdapterRuleState.NOT_CONFIGURED, AdapterRuleState.CONFIG_NOT_FOUND, AdapterRuleState.CONFIG_INVALID,
+      AdapterRuleState.RULE_LIMIT, AdapterRuleState.CONFIG_TOO_LARGE, AdapterRuleState.CONFIG_REJECTED,
+      AdapterRuleState.DEPLOYMENT_NOT_FOUND);
+
+  /**
+   * Reconciling and Stalled, which kstatus (Flux) and the Argo CD health check read: Stalled while the app cannot
+   * progress without a change of its spec or of the cluster's setup (or its rollout exceeded the progress
+   * deadline); otherwise Reconciling while it is not Ready or its Deployment still replaces old pods.
+   */
+  private static void setProgress(Builder c, Observed o) {
+    Condition ready = c.get(READY);
+    Cause stalled = stalledBy(c, o);
+    var st = o.deployment() == null ? null : o.deployment().getStatus();
+    int pods = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
+    int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
+    boolean rollingOut = TRUE.equals(ready.getStatus()) && pods > updated;
+    boolean reconciling = stalled == null && (!TRUE.equals(ready.getStatus()) || rollingOut);
+    c.set(RECONCILING, reconciling, !reconciling ? CONVERGED : rollingOut ? ROLLING_OUT : ready.getReason(),
+        !reconciling ? "The app matches its spec." : rollingOut
+            ? updated + "/" + pods + " pods run the current pod template." : ready.getMessage());
+    c.set(STALLED, stalled != null, stalled == null ? NOT_STALLED : stalled.reason(),
+        stalled == null ? "Nothing keeps the app from converging." : stalled.message());
+  }
+
+  private record Cause(String reason, String message) {}
+
+  private static Cause stalledBy(Builder c, Observed o) {
+    boolean ready = TRUE.equals(c.get(READY).getStatus());
+    if (!o.specProblems().isEmpty()) return new Cause(INVALID_SPEC, c.get(READY).getMessage());
+    if (!ready && o.monitoring() == MonitoringState.CRD_MISSING) {
+      return new Cause(SERVICE_MONITOR_CRD_MISSING, c.get(MONITORING_AVAILABLE).getMessage());
+    }
+    if (!ready && ADAPTER_NEEDS_A_CHANGE.contains(o.adapterRule().reason())) {
+      return new Cause(o.adapterRule().reason(), o.adapterRule().message());
+    }
+    return deploymentCondition(o.deployment(), "Progressing")
+        .filter(x -> PROGRESS_DEADLINE_EXCEEDED.equals(x.getReason()))
+        .map(x -> new Cause(PROGRESS_DEADLINE_EXCEEDED, x.getMessage())).orElse(null);
   }
 
   /** Ready condition of a status, if any. */

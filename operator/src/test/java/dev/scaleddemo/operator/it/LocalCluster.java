@@ -262,6 +262,13 @@ public final class LocalCluster {
         AdapterRules.RECORD_ANNOTATION + "-");
   }
 
+  /** Creates namespace {@code name} and waits for its default ServiceAccount, which pods need. */
+  public void createNamespace(String name) {
+    kubectlStdin(namespaceYaml(name), "apply", "-f", "-");
+    Apps.await("default ServiceAccount in " + name)
+        .until(() -> kubectlResult(null, "-n", name, "get", "serviceaccount", "default").code() == 0);
+  }
+
   public static String namespaceYaml(String name) {
     return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
   }

@@ -52,9 +52,7 @@ class OperatorLifecycleIT {
     cluster = LocalCluster.get();
     client = cluster.newClient();
     apps = new Apps(client, NS);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
-    await("default ServiceAccount in " + NS)
-        .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+    cluster.createNamespace(NS);
   }
 
   @AfterAll

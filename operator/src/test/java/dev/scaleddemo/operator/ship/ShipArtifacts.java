@@ -127,7 +127,31 @@ public final class ShipArtifacts {
     assertThat(files).as("QOSDK bundle output").containsKey(CSV_FILE);
     files.put(CSV_FILE, completeCsv(sortEnv(files.get(CSV_FILE)),
         Files.readString(TARGET.resolve("kubernetes").resolve(CRD_FILE)), samples()));
+    // the CSV only holds the operator's own permissions; OLM applies other ClusterRoles found in manifests/
+    for (JsonNode role : userClusterRoles(Files.readString(TARGET.resolve("kubernetes/kubernetes.yml")))) {
+      files.put("manifests/" + role.at("/metadata/name").asText() + "_rbac.authorization.k8s.io_v1_clusterrole.yaml",
+          YAML.writeValueAsString(role));
+    }
     return files;
+  }
+
+  /** Kubernetes' admin, edit and view ClusterRoles take in the rules of ClusterRoles with these labels. */
+  public static final List<String> AGGREGATE_LABELS = List.of("rbac.authorization.k8s.io/aggregate-to-admin",
+      "rbac.authorization.k8s.io/aggregate-to-edit", "rbac.authorization.k8s.io/aggregate-to-view");
+
+  /** The ClusterRoles for users (aggregated into admin, edit, view) among the generated resources. */
+  public static List<JsonNode> userClusterRoles(String kubernetesYml) throws IOException {
+    List<JsonNode> roles = new ArrayList<>();
+    try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(kubernetesYml)) {
+      while (docs.hasNext()) {
+        JsonNode doc = docs.next();
+        if (doc != null && "ClusterRole".equals(doc.path("kind").asText())
+            && AGGREGATE_LABELS.stream().anyMatch(l -> doc.at("/metadata/labels").has(l))) {
+          roles.add(doc);
+        }
+      }
+    }
+    return roles;
   }
 
   // ------------------------------------------------------------------------------------------------ OLM catalog

@@ -158,6 +158,46 @@ class ShipArtifactsIT {
         .doesNotContain("secrets", "pods/exec", "roles", "clusterroles", "rolebindings", "clusterrolebindings");
   }
 
+  // ---------------------------------------------------------------------------------------------- user roles
+
+  static final String VIEW_ROLE = NAME + "-scaleddemoapps-view";
+  static final String EDIT_ROLE = NAME + "-scaleddemoapps-edit";
+  static final String TO_ADMIN = "rbac.authorization.k8s.io/aggregate-to-admin";
+  static final String TO_EDIT = "rbac.authorization.k8s.io/aggregate-to-edit";
+  static final String TO_VIEW = "rbac.authorization.k8s.io/aggregate-to-view";
+
+  /**
+   * The ClusterRoles Kubernetes' admin, edit and view roles aggregate: viewers read apps and their status,
+   * editors and admins also write apps, never their status or finalizers (the operator's).
+   */
+  static void assertUserRoles(List<HasMetadata> items) {
+    Map<String, ClusterRole> roles = ofType(items, ClusterRole.class).stream()
+        .filter(r -> r.getMetadata().getLabels() != null
+            && ShipArtifacts.AGGREGATE_LABELS.stream().anyMatch(r.getMetadata().getLabels()::containsKey))
+        .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
+    assertThat(roles).containsOnlyKeys(VIEW_ROLE, EDIT_ROLE);
+    assertThat(roles.get(VIEW_ROLE).getMetadata().getLabels()).containsEntry(TO_VIEW, "true")
+        .doesNotContainKeys(TO_EDIT, TO_ADMIN);
+    assertThat(normalize(roles.get(VIEW_ROLE).getRules()))
+        .containsExactly("scaleddemo.dev|scaleddemoapps,scaleddemoapps/status|get,list,watch");
+    assertThat(roles.get(EDIT_ROLE).getMetadata().getLabels()).containsEntry(TO_EDIT, "true")
+        .containsEntry(TO_ADMIN, "true").doesNotContainKey(TO_VIEW);
+    assertThat(normalize(roles.get(EDIT_ROLE).getRules()))
+        .containsExactly("scaleddemo.dev|scaleddemoapps|create,delete,deletecollection,get,list,patch,update,watch");
+  }
+
+  @Test
+  void userRolesAreInInstallYamlAndTheBundle() throws IOException {
+    assertUserRoles(installObjects());
+    List<HasMetadata> manifests = new ArrayList<>();
+    for (var e : ShipArtifacts.readTree(ShipArtifacts.bundleDir().resolve("manifests")).entrySet()) {
+      if (e.getKey().endsWith("_clusterrole.yaml")) {
+        manifests.add(Serialization.unmarshal(e.getValue(), ClusterRole.class));
+      }
+    }
+    assertUserRoles(manifests);
+  }
+
   // ---------------------------------------------------------------------------------------------- bundle
 
   static JsonNode csv() throws IOException {

@@ -24,6 +24,7 @@ class StatusCalculatorTest {
 
   static Deployment deployment(int ready, String available) {
     return new DeploymentBuilder().withNewStatus().withReplicas(Math.max(ready, 1)).withReadyReplicas(ready)
+        .withUpdatedReplicas(Math.max(ready, 1))
         .addNewCondition().withType("Available").withStatus(available)
         .withReason(TRUE.equals(available) ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
         .withMessage("Deployment does not have minimum availability.").endCondition()
@@ -67,7 +68,8 @@ class StatusCalculatorTest {
     assertThat(s.getTargetClicksPerSecondPerPod()).isEqualTo("10m");
     assertThat(cond(s, SCALING_ACTIVE).getReason()).isEqualTo("ValidMetricFound");
     assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(READY, SPEC_VALID,
-        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED);
+        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED,
+        RECONCILING, STALLED);
     assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
   }
 
@@ -147,5 +149,87 @@ class StatusCalculatorTest {
     assertThat(cond(changed, DEPLOYMENT_AVAILABLE).getLastTransitionTime()).isEqualTo("2026-11-29T10:05:00Z");
     assertThat(cond(changed, SCALING_ACTIVE).getLastTransitionTime()).isEqualTo("2026-11-29T10:00:00Z");
     assertThat(changed).isNotEqualTo(first);
+  }
+
+  // ---------------------------------------------------------------------------------- Reconciling and Stalled (kstatus)
+
+  /** {@code reason}: Stalled's when it is True, else Reconciling's. */
+  private static void assertProgress(ScaledDemoAppStatus s, String reconciling, String stalled, String reason) {
+    assertThat(cond(s, RECONCILING).getStatus()).as("Reconciling").isEqualTo(reconciling);
+    assertThat(cond(s, STALLED).getStatus()).as("Stalled").isEqualTo(stalled);
+    assertThat(cond(s, TRUE.equals(stalled) ? STALLED : RECONCILING).getReason()).isEqualTo(reason);
+  }
+
+  @Test
+  void readyAppIsNeitherReconcilingNorStalled() {
+    var s = StatusCalculator.compute(app, healthy(), T0);
+    assertProgress(s, FALSE, FALSE, CONVERGED);
+    assertThat(cond(s, STALLED).getReason()).isEqualTo(NOT_STALLED);
+  }
+
+  @Test
+  void appWaitingForItsPodsIsReconcilingWithReadysReason() {
+    var s = StatusCalculator.compute(app, new Observed(List.of(), deployment(0, FALSE), null,
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of()), T0);
+    assertProgress(s, TRUE, FALSE, "DeploymentUnavailable");
+    assertThat(cond(s, RECONCILING).getMessage()).isEqualTo(cond(s, READY).getMessage());
+  }
+
+  @Test
+  void transientErrorsAreReconcilingNotStalled() {
+    var childError = StatusCalculator.compute(app, new Observed(List.of(), deployment(1, TRUE), null,
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of("HpaDependent", "conflict")), T0);
+    assertProgress(childError, TRUE, FALSE, "ReconcileError");
+    var adapterApiError = StatusCalculator.compute(app, new Observed(List.of(), deployment(1, TRUE), null,
+        MonitoringState.AVAILABLE, AdapterRuleState.failed(AdapterRuleState.ERROR, "timeout"), Map.of()), T0);
+    assertProgress(adapterApiError, TRUE, FALSE, "AdapterRuleNotSynced");
+  }
+
+  @Test
+  void invalidSpecIsStalledNotReconciling() {
+    var s = StatusCalculator.compute(app, new Observed(List.of("spec.x is bad"), deployment(2, TRUE), null,
+        MonitoringState.NOT_RECONCILED, AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "skipped"), Map.of()), T0);
+    assertProgress(s, FALSE, TRUE, INVALID_SPEC);
+    assertThat(cond(s, STALLED).getMessage()).isEqualTo("spec.x is bad");
+  }
+
+  @Test
+  void whatOnlyAnAdminCanFixIsStalled() {
+    var crd = StatusCalculator.compute(app, new Observed(List.of(), deployment(1, TRUE), null,
+        MonitoringState.CRD_MISSING, AdapterRuleState.ok("served"), Map.of()), T0);
+    assertProgress(crd, FALSE, TRUE, SERVICE_MONITOR_CRD_MISSING);
+    assertThat(cond(crd, STALLED).getMessage()).contains("ServiceMonitor CRD is not installed");
+    for (String reason : List.of(AdapterRuleState.NOT_CONFIGURED, AdapterRuleState.CONFIG_NOT_FOUND,
+        AdapterRuleState.CONFIG_INVALID, AdapterRuleState.RULE_LIMIT, AdapterRuleState.CONFIG_TOO_LARGE,
+        AdapterRuleState.CONFIG_REJECTED, AdapterRuleState.DEPLOYMENT_NOT_FOUND)) {
+      var s = StatusCalculator.compute(app, new Observed(List.of(), deployment(1, TRUE), null,
+          MonitoringState.AVAILABLE, AdapterRuleState.failed(reason, "why: " + reason), Map.of()), T0);
+      assertProgress(s, FALSE, TRUE, reason);
+      assertThat(cond(s, STALLED).getMessage()).isEqualTo("why: " + reason);
+    }
+  }
+
+  @Test
+  void readyAppWhoseOldPodsAreStillBeingReplacedIsReconciling() {
+    Deployment rolling = deployment(3, TRUE);
+    rolling.getStatus().setReplicas(4);
+    rolling.getStatus().setUpdatedReplicas(1);
+    var s = StatusCalculator.compute(app, new Observed(List.of(), rolling, healthy().hpa(),
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
+    assertProgress(s, TRUE, FALSE, ROLLING_OUT);
+    assertThat(cond(s, RECONCILING).getMessage()).isEqualTo("1/4 pods run the current pod template.");
+  }
+
+  @Test
+  void rolloutPastItsProgressDeadlineIsStalled() {
+    Deployment stuck = deployment(0, FALSE);
+    stuck.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+        .withType("Progressing").withStatus(FALSE).withReason(PROGRESS_DEADLINE_EXCEEDED)
+        .withMessage("ReplicaSet \"x\" has timed out progressing.").build());
+    var s = StatusCalculator.compute(app, new Observed(List.of(), stuck, null, MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of()), T0);
+    assertProgress(s, FALSE, TRUE, PROGRESS_DEADLINE_EXCEEDED);
+    assertThat(cond(s, STALLED).getMessage()).isEqualTo("ReplicaSet \"x\" has timed out progressing.");
   }
 }

@@ -1,0 +1,55 @@
+-- Argo CD health check for scaleddemo.dev/ScaledDemoApp (scaled-demo-operator).
+-- Reads what the operator writes: status.observedGeneration and the conditions Stalled (Degraded), Reconciling
+-- (Progressing) and Ready (Healthy); kstatus (Flux) reads the same. There is no pause feature, so no Suspended.
+local hs = {}
+
+local function find(conditions, type)
+  if conditions == nil then return nil end
+  for _, c in ipairs(conditions) do
+    if c.type == type then return c end
+  end
+  return nil
+end
+
+local function describe(c)
+  if c.message ~= nil and c.message ~= "" then return c.reason .. ": " .. c.message end
+  return c.reason
+end
+
+if obj.status == nil or obj.status.conditions == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to report a status"
+  return hs
+end
+if obj.metadata.generation ~= nil and obj.status.observedGeneration ~= obj.metadata.generation then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to observe generation " .. obj.metadata.generation
+  return hs
+end
+
+local stalled = find(obj.status.conditions, "Stalled")
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = describe(stalled)
+  return hs
+end
+local reconciling = find(obj.status.conditions, "Reconciling")
+if reconciling ~= nil and reconciling.status == "True" then
+  hs.status = "Progressing"
+  hs.message = describe(reconciling)
+  return hs
+end
+local ready = find(obj.status.conditions, "Ready")
+if ready ~= nil and ready.status == "True" then
+  hs.status = "Healthy"
+  hs.message = ready.message
+  return hs
+end
+-- an operator older than Reconciling/Stalled: not Ready yet is all it says
+hs.status = "Progressing"
+if ready ~= nil then
+  hs.message = describe(ready)
+else
+  hs.message = "Waiting for the Ready condition"
+end
+return hs

@@ -1,0 +1,140 @@
+package dev.scaleddemo.operator.it;
+
+import static dev.scaleddemo.operator.it.Apps.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleddemo.operator.Regeneration;
+import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.gitops.ArgoHealthCheck;
+import dev.scaleddemo.operator.ship.ShipArtifacts;
+import dev.scaleddemo.operator.status.Conditions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What GitOps tools make of the status the packaged operator writes on the real control plane: Flux's kstatus
+ * (sigs.k8s.io/cli-utils status.Compute, built by hack/build-kstatus.sh) says Current for a Ready app, InProgress
+ * while its pods cannot be scheduled or its new spec is not observed yet, Failed for a spec only the operator
+ * refuses. The objects it read are the Argo CD health check's testdata: with {@code -Dargocd.update=true} this
+ * test writes them (scrubbed of uids, resource versions and times), otherwise it checks the committed ones are
+ * what the operator writes today (besides the HPA's own conditions, which come on the HPA controller's schedule).
+ */
+class GitOpsHealthIT {
+  static final String NS = "sdo-gitops";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static Apps apps;
+  static OperatorProcess operator;
+  static Path kstatus;
+  static final Map<String, JsonNode> captured = new TreeMap<>();
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.get();
+    client = cluster.newClient();
+    apps = new Apps(client, NS);
+    cluster.createNamespace(NS);
+    kstatus = ShipArtifacts.buildTool("build-kstatus.sh");
+    operator = OperatorProcess.start(cluster, "gitops", Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) operator.stop();
+    if (client != null) client.close();
+  }
+
+  static void create(String name, String spec) {
+    cluster.kubectlStdin("""
+        apiVersion: scaleddemo.dev/v1alpha1
+        kind: ScaledDemoApp
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+        %s""".formatted(name, NS, spec.indent(2)), "create", "-f", "-");
+  }
+
+  static JsonNode read(String name) throws IOException {
+    return JSON.readTree(cluster.kubectl("-n", NS, "get", "scaleddemoapp", name, "-o", "json"));
+  }
+
+  /** kstatus' verdict on the object as stored; the object becomes the Argo CD testdata {@code file}. */
+  static String kstatus(String file, JsonNode obj) throws IOException {
+    captured.put(file, obj);
+    var r = LocalCluster.exec(cluster.root(), Map.of(), Duration.ofSeconds(30), obj.toString(), kstatus.toString());
+    assertThat(r.code()).as(r.output()).isZero();
+    return JSON.readTree(r.stdout()).path("status").asText();
+  }
+
+  static boolean conditionIs(String app, String type, String status) {
+    Map<String, Object> c = apps.condition(app, type);
+    return c != null && status.equals(c.get("status"));
+  }
+
+  @Test
+  void kstatusOnRealStatusesAndTheArgoTestdataAreThem() throws IOException {
+    // Ready: Current
+    create("healthy", "scaling: {minReplicas: 1, maxReplicas: 3}");
+    apps.awaitConverged("healthy");
+    await("healthy: the HPA reported").until(() -> !"AutoscalerPending".equals(
+        apps.condition("healthy", Conditions.SCALING_ACTIVE).get("reason")));
+    assertThat(kstatus("healthy.yaml", read("healthy"))).isEqualTo("Current");
+
+    // no node has 1000 CPUs: the pod stays Pending, the app Reconciling: InProgress
+    create("unschedulable", "resources: {requests: {cpu: \"1000\", memory: 96Mi}, limits: {memory: 192Mi}}");
+    await("unschedulable: Reconciling").until(() -> conditionIs("unschedulable", Conditions.RECONCILING, "True")
+        && String.valueOf(apps.condition("unschedulable", Conditions.READY).get("message"))
+            .contains("minimum availability")
+        && apps.observedGeneration("unschedulable") == apps.generation("unschedulable"));
+    assertThat(kstatus("progressing_pods_unschedulable.yaml", read("unschedulable"))).isEqualTo("InProgress");
+
+    // requests above limits, which only the operator checks: Stalled: Failed
+    create("invalid", "resources: {requests: {memory: 1Gi}, limits: {memory: 192Mi}}");
+    await("invalid: Stalled").until(() -> conditionIs("invalid", Conditions.STALLED, "True"));
+    assertThat(apps.condition("invalid", Conditions.STALLED).get("reason")).isEqualTo(Conditions.INVALID_SPEC);
+    assertThat(kstatus("degraded_invalid_spec.yaml", read("invalid"))).isEqualTo("Failed");
+
+    // a spec change the operator has not seen yet (it is stopped): InProgress
+    operator.stop();
+    cluster.kubectl("-n", NS, "patch", "scaleddemoapp", "healthy", "--type=merge", "-p",
+        "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
+    JsonNode changed = read("healthy");
+    assertThat(changed.at("/metadata/generation").asLong())
+        .isGreaterThan(changed.at("/status/observedGeneration").asLong());
+    assertThat(kstatus("progressing_generation_not_observed.yaml", changed)).isEqualTo("InProgress");
+
+    writeOrCompareTestdata();
+  }
+
+  static void writeOrCompareTestdata() throws IOException {
+    if (Regeneration.requested("argocd.update")) {
+      for (var e : captured.entrySet()) {
+        Path file = ArgoHealthCheck.TESTDATA.resolve(e.getKey());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, ShipArtifacts.YAML.writeValueAsString(ArgoHealthCheck.scrub(e.getValue())));
+      }
+      throw Regeneration.regenerated(TestApps.root().relativize(ArgoHealthCheck.TESTDATA).toString());
+    }
+    for (var e : captured.entrySet()) {
+      Path file = ArgoHealthCheck.TESTDATA.resolve(e.getKey());
+      String hint = TestApps.root().relativize(file) + " is not what the operator writes: run this test with "
+          + "-Dargocd.update=true, check health_test.yaml and commit both";
+      assertThat(file).as(hint).exists();
+      assertThat(ArgoHealthCheck.comparable(ShipArtifacts.YAML.readTree(file.toFile()))).as(hint)
+          .isEqualTo(ArgoHealthCheck.comparable(e.getValue()));
+    }
+  }
+}
