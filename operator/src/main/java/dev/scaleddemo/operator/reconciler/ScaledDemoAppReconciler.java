@@ -13,6 +13,7 @@ import dev.scaleddemo.operator.dependent.IngressDependent;
 import dev.scaleddemo.operator.dependent.ServiceDependent;
 import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.ChildErrors;
 import dev.scaleddemo.operator.status.MonitoringState;
 import dev.scaleddemo.operator.status.Observed;
 import dev.scaleddemo.operator.status.StatusCalculator;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -40,7 +42,7 @@ import org.jboss.logging.Logger;
  * One ScaledDemoApp -> its children, then its status. The workflow is invoked explicitly so that an invalid spec
  * reconciles nothing (and tears nothing down): it only reports why.
  */
-@Workflow(explicitInvocation = true, dependents = {
+@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
     @Dependent(name = "deployment", type = DeploymentDependent.class),
     @Dependent(name = "service", type = ServiceDependent.class),
     @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "service",
@@ -62,7 +64,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
   @Override
   public UpdateControl<ScaledDemoApp> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     withDefaultSpec(app);
-    List<String> problems = SpecValidator.validate(app.getSpec());
+    List<String> problems = SpecValidator.validate(app);
     Map<String, String> errors = new TreeMap<>();
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
     AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
@@ -70,7 +72,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     if (problems.isEmpty()) {
       var workflow = ctx.managedWorkflowAndDependentResourceContext();
       var result = workflow.reconcileManagedWorkflow();
-      result.getErroredDependents().forEach((d, e) -> errors.put(d.getClass().getSimpleName(), e.getMessage()));
+      result.getErroredDependents().forEach((d, e) -> errors.put(d.name(), ChildErrors.message(e)));
       boolean smReconciled = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
       boolean smErrored = result.getErroredDependents().keySet().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
       monitoring = smReconciled ? MonitoringState.AVAILABLE
@@ -96,11 +98,25 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     return waitingOnOthers && problems.isEmpty() ? control.rescheduleAfter(RECHECK) : control;
   }
 
+  /** Anything else that failed (e.g. the status patch): Ready=False with the message; JOSDK retries. */
+  @Override
+  public ErrorStatusUpdateControl<ScaledDemoApp> updateErrorStatus(ScaledDemoApp app, Context<ScaledDemoApp> ctx,
+      Exception e) {
+    var status = StatusCalculator.failed(app, ChildErrors.message(e), clock.instant());
+    if (status.equals(app.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    app.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(app);
+  }
+
   @Override
   public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     withDefaultSpec(app);
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
-    ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    // the workflow collects errors instead of throwing (handleExceptionsInReconciler): a failed cleanup must throw
+    // so that JOSDK keeps the finalizer and retries
+    ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow().throwAggregateExceptionIfErrorsPresent();
     return DeleteControl.defaultDelete();
   }
 

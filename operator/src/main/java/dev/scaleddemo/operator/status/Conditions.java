@@ -11,6 +11,10 @@ public final class Conditions {
   public static final String SCALING_ACTIVE = "ScalingActive";
   public static final String SCALING_LIMITED = "ScalingLimited";
 
+  /** Ready=False reasons that the operator itself decides. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
