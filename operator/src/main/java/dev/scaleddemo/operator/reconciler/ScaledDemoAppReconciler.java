@@ -2,6 +2,8 @@ package dev.scaleddemo.operator.reconciler;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import dev.scaleddemo.operator.api.v1alpha1.UnreadableSpec;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.DashboardRequested;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.IngressRequested;
@@ -20,6 +22,7 @@ import dev.scaleddemo.operator.status.StatusCalculator;
 import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -42,7 +45,7 @@ import org.jboss.logging.Logger;
  * One ScaledDemoApp -> its children, then its status. The workflow is invoked explicitly so that an invalid spec
  * reconciles nothing (and tears nothing down): it only reports why.
  */
-@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
+@Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "deployment", type = DeploymentDependent.class),
     @Dependent(name = "service", type = ServiceDependent.class),
     @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "service",
@@ -71,12 +74,14 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
         "Not reconciled while the spec is invalid; the running app is left as it is.");
     if (problems.isEmpty()) {
       var workflow = ctx.managedWorkflowAndDependentResourceContext();
-      var result = workflow.reconcileManagedWorkflow();
-      result.getErroredDependents().forEach((d, e) -> errors.put(d.name(), ChildErrors.message(e)));
-      boolean smReconciled = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
-      boolean smErrored = result.getErroredDependents().keySet().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
-      monitoring = smReconciled ? MonitoringState.AVAILABLE
-          : smErrored ? MonitoringState.NOT_RECONCILED : MonitoringState.CRD_MISSING;
+      try {
+        var result = workflow.reconcileManagedWorkflow();
+        monitoring = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance)
+            ? MonitoringState.AVAILABLE : MonitoringState.CRD_MISSING;
+      } catch (AggregatedOperatorException e) {
+        // children the API server refused (by dependent name): reported as status, the rest stays as it is
+        e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
+      }
       rule = workflow.get(AdapterRuleDependent.STATE_KEY, AdapterRuleState.class).orElse(rule);
     }
     var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
@@ -89,8 +94,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     if (status.equals(app.getStatus())) {
       control = UpdateControl.noUpdate();
     } else {
-      app.setStatus(status);
-      control = UpdateControl.patchStatus(app);
+      control = UpdateControl.patchStatus(forStatusPatch(app, status));
     }
     // one line per reconcile at DEBUG: tests count reconciles in steady state with it
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
@@ -106,18 +110,27 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     if (status.equals(app.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    app.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(app);
+    return ErrorStatusUpdateControl.patchStatus(forStatusPatch(app, status));
   }
 
   @Override
   public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     withDefaultSpec(app);
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
-    // the workflow collects errors instead of throwing (handleExceptionsInReconciler): a failed cleanup must throw
-    // so that JOSDK keeps the finalizer and retries
-    ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow().throwAggregateExceptionIfErrorsPresent();
+    ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * The app with its new status, for JOSDK's server-side-apply status patch. The API server type-checks the whole
+   * applied object, even on /status, so an unreadable spec (e.g. a string where a number belongs) is left out.
+   */
+  private static ScaledDemoApp forStatusPatch(ScaledDemoApp app, ScaledDemoAppStatus status) {
+    app.setStatus(status);
+    if (app.getSpec() instanceof UnreadableSpec) {
+      app.setSpec(null);
+    }
+    return app;
   }
 
   /**

@@ -120,7 +120,7 @@ class HostileInputIT {
       new Hostile("label-value-space", "spec: {monitoring: {serviceMonitorLabels: {release: 'has space'}}}",
           "spec.monitoring.serviceMonitorLabels values"),
       new Hostile("label-value-long", "spec: {monitoring: {serviceMonitorLabels: {release: " + "v".repeat(64) + "}}}",
-          "spec.monitoring.serviceMonitorLabels values"),
+          "spec.monitoring.serviceMonitorLabels.release"),
       new Hostile("label-flood", "spec: {monitoring: {serviceMonitorLabels: {"
           + IntStream.range(0, 65).mapToObj(i -> "k" + i + ": v").collect(Collectors.joining(", ")) + "}}}",
           "spec.monitoring.serviceMonitorLabels"),
@@ -207,7 +207,8 @@ class HostileInputIT {
     for (String name : stored.keySet()) {
       Apps.await(name + " reports InvalidSpec").untilAsserted(() -> {
         Map<String, Object> ready = bad.condition(name, Conditions.READY);
-        assertThat(ready).as(name).isNotNull();
+        assertThat(ready).as(name + ", operator log:\n" + operator.log().lines().filter(l -> l.contains(name))
+            .collect(Collectors.joining("\n"))).isNotNull();
         assertThat(ready.get("status")).isEqualTo(Conditions.FALSE);
         assertThat(ready.get("reason")).isEqualTo(Conditions.INVALID_SPEC);
         assertThat((String) ready.get("message")).contains(field.get(name)).doesNotContain("java.", "io.fabric8");

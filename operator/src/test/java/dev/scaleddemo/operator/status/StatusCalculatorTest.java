@@ -161,6 +161,9 @@ class StatusCalculatorTest {
     var rejected = new io.fabric8.kubernetes.client.KubernetesClientException(status);
     assertThat(ChildErrors.message(new IllegalStateException("wrapped", rejected)))
         .isEqualTo("Service \"demo.app\" is invalid: metadata.name: Invalid value: \"demo.app\"");
+    assertThat(ChildErrors.message(new io.javaoperatorsdk.operator.AggregatedOperatorException("workflow failed",
+        Map.of("service", rejected, "hpa", new IllegalStateException("plain")))))
+        .isEqualTo("hpa: plain; service: Service \"demo.app\" is invalid: metadata.name: Invalid value: \"demo.app\"");
     assertThat(ChildErrors.message(new IllegalStateException("plain"))).isEqualTo("plain");
     assertThat(ChildErrors.message(new NullPointerException())).isEqualTo("NullPointerException");
   }

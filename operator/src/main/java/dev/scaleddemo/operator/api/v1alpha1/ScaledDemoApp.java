@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @CSVMetadata(displayName = "Scaled Demo App",
     description = "A demo app autoscaled on its click rate: Deployment, Service, Ingress, ServiceMonitor, "
         + "prometheus-adapter rule, HPA and dashboard")
-// kubectl shows columns in CRD order. The CRD generator sorts them by jsonPath; PrinterColumnOrder puts them
+// kubectl shows columns in CRD order. The CRD generator sorts them by jsonPath; CrdPostProcessing puts them
 // back in the order written here (quarkus.operator-sdk.crd.post-processor).
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")

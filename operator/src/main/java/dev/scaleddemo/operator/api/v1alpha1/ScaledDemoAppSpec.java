@@ -45,12 +45,12 @@ public class ScaledDemoAppSpec {
       message = "spec.resources.claims is not supported: the demo app's Pod declares no resource claims",
       reason = "FieldValueForbidden")
   @ValidationRule(value = "!has(self.requests) || (self.requests.size() <= 16 && self.requests.all(k, "
-      + RESOURCE_NAME + " && isQuantity(string(self.requests[k])) && quantity(string(self.requests[k])).sign() >= 0))",
+      + RESOURCE_NAME + " && isQuantity(string(self.requests[k])) && !quantity(string(self.requests[k])).isLessThan(quantity('0'))))",
       message = "spec.resources.requests must map at most 16 resource names (cpu, memory, ephemeral-storage,"
           + " hugepages-<size> or a domain-prefixed name) to non-negative quantities such as 100m or 128Mi",
       reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.limits) || (self.limits.size() <= 16 && self.limits.all(k, "
-      + RESOURCE_NAME + " && isQuantity(string(self.limits[k])) && quantity(string(self.limits[k])).sign() >= 0))",
+      + RESOURCE_NAME + " && isQuantity(string(self.limits[k])) && !quantity(string(self.limits[k])).isLessThan(quantity('0'))))",
       message = "spec.resources.limits must map at most 16 resource names (cpu, memory, ephemeral-storage,"
           + " hugepages-<size> or a domain-prefixed name) to non-negative quantities such as 100m or 128Mi",
       reason = "FieldValueInvalid")

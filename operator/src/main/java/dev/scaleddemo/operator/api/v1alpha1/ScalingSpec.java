@@ -57,28 +57,28 @@ public class ScalingSpec {
       message = "spec.scaling.behavior.scaleUp.stabilizationWindowSeconds must be from 0 to 3600", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.selectPolicy)"
       + " || self.scaleUp.selectPolicy in ['Max', 'Min', 'Disabled']",
-      message = "spec.scaling.behavior.scaleUp.selectPolicy must be Max, Min or Disabled", reason = "FieldValueNotSupported")
+      message = "spec.scaling.behavior.scaleUp.selectPolicy must be Max, Min or Disabled", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.policies) || (self.scaleUp.policies.size() <= 10"
       + " && self.scaleUp.policies.all(p, has(p.type) && p.type in ['Pods', 'Percent'] && has(p.value) && p.value > 0"
       + " && p.value <= 2147483647 && has(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800))",
       message = "spec.scaling.behavior.scaleUp.policies must be at most 10 policies, each with type Pods or Percent, a value from 1 to"
           + " 2147483647 and periodSeconds from 1 to 1800", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.tolerance)"
-      + " || (isQuantity(string(self.scaleUp.tolerance)) && quantity(string(self.scaleUp.tolerance)).sign() >= 0)",
+      + " || (isQuantity(string(self.scaleUp.tolerance)) && !quantity(string(self.scaleUp.tolerance)).isLessThan(quantity('0')))",
       message = "spec.scaling.behavior.scaleUp.tolerance must be a non-negative quantity such as 50m", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.stabilizationWindowSeconds)"
       + " || (self.scaleDown.stabilizationWindowSeconds >= 0 && self.scaleDown.stabilizationWindowSeconds <= 3600)",
       message = "spec.scaling.behavior.scaleDown.stabilizationWindowSeconds must be from 0 to 3600", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.selectPolicy)"
       + " || self.scaleDown.selectPolicy in ['Max', 'Min', 'Disabled']",
-      message = "spec.scaling.behavior.scaleDown.selectPolicy must be Max, Min or Disabled", reason = "FieldValueNotSupported")
+      message = "spec.scaling.behavior.scaleDown.selectPolicy must be Max, Min or Disabled", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.policies) || (self.scaleDown.policies.size() <= 10"
       + " && self.scaleDown.policies.all(p, has(p.type) && p.type in ['Pods', 'Percent'] && has(p.value) && p.value > 0"
       + " && p.value <= 2147483647 && has(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800))",
       message = "spec.scaling.behavior.scaleDown.policies must be at most 10 policies, each with type Pods or Percent, a value from 1 to"
           + " 2147483647 and periodSeconds from 1 to 1800", reason = "FieldValueInvalid")
   @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.tolerance)"
-      + " || (isQuantity(string(self.scaleDown.tolerance)) && quantity(string(self.scaleDown.tolerance)).sign() >= 0)",
+      + " || (isQuantity(string(self.scaleDown.tolerance)) && !quantity(string(self.scaleDown.tolerance)).isLessThan(quantity('0')))",
       message = "spec.scaling.behavior.scaleDown.tolerance must be a non-negative quantity such as 50m", reason = "FieldValueInvalid")
   private HorizontalPodAutoscalerBehavior behavior;
 
