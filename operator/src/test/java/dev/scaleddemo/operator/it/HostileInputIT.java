@@ -182,20 +182,20 @@ class HostileInputIT {
         "huge-window", "spec: {scaling: {behavior: {scaleUp: {stabilizationWindowSeconds: 99999999999}}}}",
         "empty-tolerance", "spec: {scaling: {behavior: {scaleDown: {tolerance: ''}}}}",
         // its own counter: AdapterRules.claims still counts apps with an invalid spec (reported, not fixed here)
-        "unordered-window", "spec: {scaling: {rateWindow: 30s1m}, metric: {counter: hostile_window_total}}",
-        "demo.app", "spec: {}");
+        "unordered-window", "spec: {scaling: {rateWindow: 30s1m}, metric: {counter: hostile_window_total}}");
     Map<String, String> field = Map.of(
         "empty-cpu", "spec.resources.requests.cpu",
         "huge-window", "spec.scaling.behavior.scaleUp.stabilizationWindowSeconds",
         "empty-tolerance", "spec.scaling.behavior.scaleDown.tolerance",
-        "unordered-window", "spec.scaling.rateWindow",
-        "demo.app", "metadata.name");
+        "unordered-window", "spec.scaling.rateWindow");
 
     applyPermissiveCrd();
     stored.forEach(bad::create);
-    // A wrong JSON type cannot even get the SDK's finalizer: server-side apply cannot type the live object (HTTP
-    // 500 "failed to create typed live object"). The operator must survive it and serve everyone else.
+    // These two cannot even get the SDK's finalizer: server-side apply cannot type a wrong JSON type in the live
+    // object (HTTP 500), and the root rule on metadata.name refuses every write to an app stored before it. The
+    // operator must survive them and serve everyone else.
     bad.create("wrong-type", "spec: {port: not-a-number}");
+    bad.create("demo.app", "spec: {}");
     // a status the model cannot read either
     cluster.kubectl("-n", NS_BAD, "patch", "scaleddemoapp", "empty-cpu", "--subresource=status", "--type=merge",
         "-p", "{\"status\":{\"conditions\":42,\"replicas\":\"many\"}}");
