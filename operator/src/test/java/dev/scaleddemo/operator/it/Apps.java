@@ -40,9 +40,11 @@ final class Apps {
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return null;
     }
-    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
-    return conditions == null ? null
-        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(null);
+    if (!(status.get("conditions") instanceof List<?> conditions)) {
+      return null;
+    }
+    return conditions.stream().map(c -> (Map<String, Object>) c).filter(c -> type.equals(c.get("type")))
+        .findFirst().orElse(null);
   }
 
   /** A ScaledDemoApp manifest with the given name and (YAML, top-level) spec/metadata lines. */

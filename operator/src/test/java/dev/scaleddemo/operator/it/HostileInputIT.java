@@ -196,9 +196,6 @@ class HostileInputIT {
     // operator must survive them and serve everyone else.
     bad.create("wrong-type", "spec: {port: not-a-number}");
     bad.create("demo.app", "spec: {}");
-    // a status the model cannot read either
-    cluster.kubectl("-n", NS_BAD, "patch", "scaleddemoapp", "empty-cpu", "--subresource=status", "--type=merge",
-        "-p", "{\"status\":{\"conditions\":42,\"replicas\":\"many\"}}");
     cluster.applyCrd();
 
     operator = OperatorProcess.start(cluster, "hostile", Map.of());
