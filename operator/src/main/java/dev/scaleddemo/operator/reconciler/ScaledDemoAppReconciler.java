@@ -2,6 +2,8 @@ package dev.scaleddemo.operator.reconciler;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import dev.scaleddemo.operator.api.v1alpha1.UnreadableSpec;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.DashboardRequested;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.IngressRequested;
@@ -13,16 +15,19 @@ import dev.scaleddemo.operator.dependent.IngressDependent;
 import dev.scaleddemo.operator.dependent.ServiceDependent;
 import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.ChildErrors;
 import dev.scaleddemo.operator.status.MonitoringState;
 import dev.scaleddemo.operator.status.Observed;
 import dev.scaleddemo.operator.status.StatusCalculator;
 import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -62,19 +67,21 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
   @Override
   public UpdateControl<ScaledDemoApp> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     withDefaultSpec(app);
-    List<String> problems = SpecValidator.validate(app.getSpec());
+    List<String> problems = SpecValidator.validate(app);
     Map<String, String> errors = new TreeMap<>();
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
     AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
         "Not reconciled while the spec is invalid; the running app is left as it is.");
     if (problems.isEmpty()) {
       var workflow = ctx.managedWorkflowAndDependentResourceContext();
-      var result = workflow.reconcileManagedWorkflow();
-      result.getErroredDependents().forEach((d, e) -> errors.put(d.getClass().getSimpleName(), e.getMessage()));
-      boolean smReconciled = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
-      boolean smErrored = result.getErroredDependents().keySet().stream().anyMatch(ServiceMonitorDependent.class::isInstance);
-      monitoring = smReconciled ? MonitoringState.AVAILABLE
-          : smErrored ? MonitoringState.NOT_RECONCILED : MonitoringState.CRD_MISSING;
+      try {
+        var result = workflow.reconcileManagedWorkflow();
+        monitoring = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance)
+            ? MonitoringState.AVAILABLE : MonitoringState.CRD_MISSING;
+      } catch (AggregatedOperatorException e) {
+        // children the API server refused (by dependent name): reported as status, the rest stays as it is
+        e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
+      }
       rule = workflow.get(AdapterRuleDependent.STATE_KEY, AdapterRuleState.class).orElse(rule);
     }
     var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
@@ -87,13 +94,23 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     if (status.equals(app.getStatus())) {
       control = UpdateControl.noUpdate();
     } else {
-      app.setStatus(status);
-      control = UpdateControl.patchStatus(app);
+      control = UpdateControl.patchStatus(forStatusPatch(app, status));
     }
     // one line per reconcile at DEBUG: tests count reconciles in steady state with it
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
         app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
     return waitingOnOthers && problems.isEmpty() ? control.rescheduleAfter(RECHECK) : control;
+  }
+
+  /** Anything else that failed (e.g. the status patch): Ready=False with the message; JOSDK retries. */
+  @Override
+  public ErrorStatusUpdateControl<ScaledDemoApp> updateErrorStatus(ScaledDemoApp app, Context<ScaledDemoApp> ctx,
+      Exception e) {
+    var status = StatusCalculator.failed(app, ChildErrors.message(e), clock.instant());
+    if (status.equals(app.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    return ErrorStatusUpdateControl.patchStatus(forStatusPatch(app, status));
   }
 
   @Override
@@ -102,6 +119,18 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
     ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * The app with its new status, for JOSDK's server-side-apply status patch. The API server type-checks the whole
+   * applied object, even on /status, so an unreadable spec (e.g. a string where a number belongs) is left out.
+   */
+  private static ScaledDemoApp forStatusPatch(ScaledDemoApp app, ScaledDemoAppStatus status) {
+    app.setStatus(status);
+    if (app.getSpec() instanceof UnreadableSpec) {
+      app.setSpec(null);
+    }
+    return app;
   }
 
   /**

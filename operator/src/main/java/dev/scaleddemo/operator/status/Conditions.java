@@ -22,6 +22,10 @@ public final class Conditions {
   public static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCRDMissing";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 
+  /** Ready=False reasons that the operator itself decides. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";

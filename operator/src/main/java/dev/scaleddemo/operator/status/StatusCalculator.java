@@ -31,7 +31,7 @@ public final class StatusCalculator {
     var c = new Builder(prev, generation, now);
 
     boolean specValid = o.specProblems().isEmpty();
-    c.set(SPEC_VALID, specValid, specValid ? "Valid" : "InvalidSpec",
+    c.set(SPEC_VALID, specValid, specValid ? "Valid" : INVALID_SPEC,
         specValid ? "The spec is valid." : String.join("; ", o.specProblems()));
 
     boolean deploymentAvailable = deploymentAvailable(o.deployment());
@@ -58,10 +58,10 @@ public final class StatusCalculator {
     String notReady = null;
     String notReadyMessage = null;
     if (!specValid) {
-      notReady = "InvalidSpec";
+      notReady = INVALID_SPEC;
       notReadyMessage = String.join("; ", o.specProblems());
     } else if (!o.childErrors().isEmpty()) {
-      notReady = "ReconcileError";
+      notReady = RECONCILE_ERROR;
       notReadyMessage = o.childErrors().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
           .sorted().collect(Collectors.joining("; "));
     } else if (!deploymentAvailable) {
@@ -129,6 +129,28 @@ public final class StatusCalculator {
     return deploymentCondition(o.deployment(), "Progressing")
         .filter(x -> PROGRESS_DEADLINE_EXCEEDED.equals(x.getReason()))
         .map(x -> new Cause(PROGRESS_DEADLINE_EXCEEDED, x.getMessage())).orElse(null);
+  }
+
+  /**
+   * The status after a reconcile failed outside the workflow (e.g. the status patch itself): Ready=False with the
+   * error, every other condition as it was.
+   */
+  public static ScaledDemoAppStatus failed(ScaledDemoApp app, String error, Instant now) {
+    ScaledDemoAppStatus previous = app.getStatus() == null ? new ScaledDemoAppStatus() : app.getStatus();
+    Long generation = app.getMetadata().getGeneration();
+    List<Condition> prev = previous.getConditions() == null ? List.of() : previous.getConditions();
+    var c = new Builder(prev, generation, now);
+    c.set(READY, false, RECONCILE_ERROR, error);
+    List<Condition> conditions = new ArrayList<>(c.conditions());
+    prev.stream().filter(x -> !READY.equals(x.getType())).forEach(conditions::add);
+    ScaledDemoAppStatus s = new ScaledDemoAppStatus();
+    s.setObservedGeneration(generation);
+    s.setConditions(conditions);
+    s.setReplicas(previous.getReplicas());
+    s.setDesiredReplicas(previous.getDesiredReplicas());
+    s.setCurrentClicksPerSecondPerPod(previous.getCurrentClicksPerSecondPerPod());
+    s.setTargetClicksPerSecondPerPod(previous.getTargetClicksPerSecondPerPod());
+    return s;
   }
 
   /** Ready condition of a status, if any. */

@@ -3,8 +3,10 @@ package dev.scaleddemo.operator.it;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +40,32 @@ final class Apps {
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return null;
     }
-    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.get("conditions");
-    return conditions == null ? null
-        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(null);
+    if (!(status.get("conditions") instanceof List<?> conditions)) {
+      return null;
+    }
+    return conditions.stream().map(c -> (Map<String, Object>) c).filter(c -> type.equals(c.get("type")))
+        .findFirst().orElse(null);
+  }
+
+  /** A ScaledDemoApp manifest with the given name and (YAML, top-level) spec/metadata lines. */
+  static String yaml(String name, String specYaml) {
+    return "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\n" + specYaml;
+  }
+
+  GenericKubernetesResource create(String name, String specYaml) {
+    GenericKubernetesResource app = Serialization.unmarshal(yaml(name, specYaml), GenericKubernetesResource.class);
+    return client.resource(app).inNamespace(namespace).create();
+  }
+
+  /** Creates the app, expecting the API server to refuse it; returns the refusal. */
+  KubernetesClientException refusal(String name, String specYaml) {
+    try {
+      create(name, specYaml);
+    } catch (KubernetesClientException e) {
+      return e;
+    }
+    app(name).delete();
+    throw new AssertionError("the API server admitted " + name + ":\n" + specYaml);
   }
 
   long observedGeneration(String name) {

@@ -237,10 +237,21 @@ public final class LocalCluster {
     return r.code == 0;
   }
 
+  /** The ScaledDemoApp CRD of this build (the checked-in copy when the build has not generated one). */
+  public Path crdFile() {
+    Path generated = root.resolve("operator/target/kubernetes/" + CRD_NAME + "-v1.yml");
+    return Files.isRegularFile(generated) ? generated : root.resolve("crds/" + CRD_NAME + "-v1.yml");
+  }
+
+  /** (Re)applies the CRD of this build and waits until it is established. */
+  public void applyCrd() {
+    kubectl("apply", "--server-side", "--force-conflicts", "-f", crdFile().toString());
+    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+  }
+
   /** CRDs and the stand-in prometheus-adapter. */
   private void prepare() {
-    Path generated = root.resolve("operator/target/kubernetes/" + CRD_NAME + "-v1.yml");
-    Path crd = Files.isRegularFile(generated) ? generated : root.resolve("crds/" + CRD_NAME + "-v1.yml");
+    Path crd = crdFile();
     Path smCrd = binDir.getParent().resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
     for (Path p : List.of(crd, smCrd)) {
       if (!Files.isRegularFile(p)) {

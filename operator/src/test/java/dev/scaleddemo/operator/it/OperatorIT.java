@@ -1,7 +1,6 @@
 package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -138,7 +137,7 @@ class OperatorIT {
   @Test
   void theUsersSpecIsNeverRewrittenAndAMissingSpecMeansDefaults() {
     String name = "kept-spec";
-    create(appYaml(name, """
+    create(Apps.yaml(name, """
         spec:
           scaling:
             maxReplicas: 3
@@ -168,7 +167,7 @@ class OperatorIT {
     List<String> counters = List.of("conc_a_clicks_total", "conc_b_clicks_total", "conc_c_clicks_total",
         "conc_d_clicks_total");
     for (int i = 0; i < counters.size(); i++) {
-      create(appYaml("conc-" + i, "spec:\n  metric:\n    counter: " + counters.get(i) + "\n"));
+      create(Apps.yaml("conc-" + i, "spec:\n  metric:\n    counter: " + counters.get(i) + "\n"));
     }
     await("one rule per counter").untilAsserted(() -> {
       JsonNode config = adapterConfig();
@@ -178,8 +177,8 @@ class OperatorIT {
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
     });
 
-    create(appYaml("window-2m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
-    create(appYaml("window-5m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
+    create(Apps.yaml("window-2m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
+    create(Apps.yaml("window-5m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
     awaitReady("window-2m");
     awaitReady("window-5m");
     JsonNode config = adapterConfig();
@@ -200,7 +199,7 @@ class OperatorIT {
         + "    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest\n",
         "apply", "-f", "-");
     try {
-      GenericKubernetesResource app = Serialization.unmarshal(appYaml("restricted-app",
+      GenericKubernetesResource app = Serialization.unmarshal(Apps.yaml("restricted-app",
           "spec:\n  metric:\n    counter: restricted_clicks_total\n"), GenericKubernetesResource.class);
       client.resource(app).inNamespace(ns).create();
       await("a ready pod in the restricted namespace").untilAsserted(() -> {
@@ -310,14 +309,14 @@ class OperatorIT {
         """, "spec.scaling.rateWindow");
 
     // unknown field: refused with server-side strict field validation (what kubectl --validate=strict asks for)
-    LocalCluster.Result unknown = cluster.kubectlResult(appYaml("invalid-unknown", """
+    LocalCluster.Result unknown = cluster.kubectlResult(Apps.yaml("invalid-unknown", """
         spec:
           bogusField: 1
         """), "create", "--validate=strict", "-n", NS, "-f", "-");
     assertThat(unknown.code()).as(unknown.stderr()).isNotZero();
     assertThat(unknown.stderr()).contains("unknown field \"spec.bogusField\"");
     // wrong type: refused by the schema whatever the field validation
-    LocalCluster.Result wrongType = cluster.kubectlResult(appYaml("invalid-type", """
+    LocalCluster.Result wrongType = cluster.kubectlResult(Apps.yaml("invalid-type", """
         spec:
           scaling:
             minReplicas: abc
@@ -333,13 +332,9 @@ class OperatorIT {
   }
 
   private void assertRefused(String name, String spec, String field) {
-    GenericKubernetesResource app = Serialization.unmarshal(appYaml(name, spec), GenericKubernetesResource.class);
-    assertThatThrownBy(() -> client.resource(app).inNamespace(NS).create())
-        .as(name)
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
-          assertThat(e.getMessage()).contains(field);
-        });
+    KubernetesClientException e = new Apps(client, NS).refusal(name, spec);
+    assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+    assertThat(e.getMessage()).contains(field);
   }
 
   // ------------------------------------------------------------------------------------------------ d. update
@@ -347,7 +342,7 @@ class OperatorIT {
   @Test
   void updateFollowsMaxReplicasAndRemovesIngress() throws Exception {
     String name = "update-demo-app";
-    create(appYaml(name, """
+    create(Apps.yaml(name, """
         spec:
           scaling:
             minReplicas: 1
@@ -377,7 +372,7 @@ class OperatorIT {
   @Test
   void replicasSetThroughTheScaleSubresourceSurviveReconciles() throws Exception {
     String name = "scale-demo-app";
-    create(appYaml(name, """
+    create(Apps.yaml(name, """
         spec:
           scaling:
             minReplicas: 1
@@ -420,7 +415,7 @@ class OperatorIT {
   void deletedServiceAndBrokenAdapterRuleAreRepaired() throws Exception {
     String name = "repair-demo-app";
     String counter = "repair_clicks_total";
-    create(appYaml(name, """
+    create(Apps.yaml(name, """
         spec:
           scaling:
             rateWindow: 2m
@@ -461,7 +456,7 @@ class OperatorIT {
   void deletingTheAppGarbageCollectsChildrenAndRemovesTheRule() throws Exception {
     String name = "delete-demo-app";
     String counter = "delete_clicks_total";
-    create(appYaml(name, """
+    create(Apps.yaml(name, """
         spec:
           metric:
             counter: %s
@@ -518,10 +513,6 @@ class OperatorIT {
 
   private static String sampleYaml() throws IOException {
     return Files.readString(TestApps.root().resolve("samples/prometheus-demo-app.yaml"));
-  }
-
-  private static String appYaml(String name, String specYaml) {
-    return "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\n" + specYaml;
   }
 
   private GenericKubernetesResource create(String yaml) {

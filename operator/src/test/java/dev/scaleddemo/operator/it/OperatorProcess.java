@@ -3,6 +3,10 @@ package dev.scaleddemo.operator.it;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged operator ({@code quarkus-app/quarkus-run.jar}) as a separate process, the way a cluster runs it:
@@ -131,6 +137,28 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+  /**
+   * GET {@code path} (e.g. {@code /q/health/live}) on the operator's HTTP port, read from its startup log; returns
+   * the status code and body.
+   */
+  public LocalCluster.Result http(String path) {
+    Matcher port = Pattern.compile("Listening on: http://[^:]+:([0-9]+)").matcher(log());
+    if (!port.find()) {
+      throw new IllegalStateException("operator " + name + " logged no HTTP port:\n" + log());
+    }
+    try {
+      var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port.group(1) + path)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new LocalCluster.Result(response.statusCode(), response.body(), "");
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + path + " on operator " + name + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   public Path logFile() {
     return log;

@@ -129,10 +129,45 @@ class StatusCalculatorTest {
   @Test
   void childErrorsAreNamed() {
     var o = new Observed(List.of(), deployment(1, TRUE), null, MonitoringState.AVAILABLE,
-        AdapterRuleState.ok("served"), Map.of("HpaDependent", "forbidden"));
+        AdapterRuleState.ok("served"), Map.of("hpa", "forbidden"));
     var s = StatusCalculator.compute(app, o, T0);
     assertThat(cond(s, READY).getReason()).isEqualTo("ReconcileError");
-    assertThat(cond(s, READY).getMessage()).isEqualTo("HpaDependent: forbidden");
+    assertThat(cond(s, READY).getMessage()).isEqualTo("hpa: forbidden");
+  }
+
+  @Test
+  void aFailedReconcileTurnsReadyFalseAndKeepsEverythingElse() {
+    var healthy = StatusCalculator.compute(app, healthy(), T0);
+    app.setStatus(healthy);
+    app.getMetadata().setGeneration(2L);
+    var s = StatusCalculator.failed(app, "Service \"x\" is invalid", T1);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, READY).getReason()).isEqualTo(RECONCILE_ERROR);
+    assertThat(cond(s, READY).getMessage()).isEqualTo("Service \"x\" is invalid");
+    assertThat(cond(s, READY).getObservedGeneration()).as("the generation it describes").isEqualTo(2L);
+    assertThat(cond(s, READY).getLastTransitionTime()).isEqualTo("2026-11-29T10:05:00Z");
+    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(READY, SPEC_VALID,
+        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED);
+    assertThat(cond(s, DEPLOYMENT_AVAILABLE)).isEqualTo(cond(healthy, DEPLOYMENT_AVAILABLE));
+    assertThat(s.getReplicas()).isEqualTo(2);
+
+    app.setStatus(null);
+    assertThat(StatusCalculator.failed(app, "boom", T1).getConditions()).extracting(Condition::getType)
+        .as("no status yet").containsExactly(READY);
+  }
+
+  @Test
+  void childErrorsCarryTheApiServersMessageNotJavaTypes() {
+    var status = new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(422)
+        .withMessage("Service \"demo.app\" is invalid: metadata.name: Invalid value: \"demo.app\"").build();
+    var rejected = new io.fabric8.kubernetes.client.KubernetesClientException(status);
+    assertThat(ChildErrors.message(new IllegalStateException("wrapped", rejected)))
+        .isEqualTo("Service \"demo.app\" is invalid: metadata.name: Invalid value: \"demo.app\"");
+    assertThat(ChildErrors.message(new io.javaoperatorsdk.operator.AggregatedOperatorException("workflow failed",
+        Map.of("service", rejected, "hpa", new IllegalStateException("plain")))))
+        .isEqualTo("hpa: plain; service: Service \"demo.app\" is invalid: metadata.name: Invalid value: \"demo.app\"");
+    assertThat(ChildErrors.message(new IllegalStateException("plain"))).isEqualTo("plain");
+    assertThat(ChildErrors.message(new NullPointerException())).isEqualTo("NullPointerException");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IngressSpec {
@@ -14,6 +15,8 @@ public class IngressSpec {
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$")
+  @ValidationRule(value = "!self.matches('^[0-9]+([.][0-9]+){3}$')",
+      message = "spec.ingress.host must be a DNS name, not an IP address", reason = "FieldValueInvalid")
   private String host;
 
   @JsonPropertyDescription("IngressClass to use. Unset means the cluster's default IngressClass.")
@@ -25,6 +28,11 @@ public class IngressSpec {
   @Default("/")
   @Size(max = 1024)
   @Pattern("^/[^\\s]*$")
+  // what the API server refuses in an Ingress path of type Prefix (no normalisation is done for the user)
+  @ValidationRule(value = "!self.contains('//') && !self.contains('/./') && !self.contains('/../')"
+      + " && !self.endsWith('/.') && !self.endsWith('/..') && !self.lowerAscii().contains('%2f')",
+      message = "spec.ingress.path must be a normalised path: no '//', '/./', '/../', '%2F' and no trailing"
+          + " '/.' or '/..'", reason = "FieldValueInvalid")
   private String path = "/";
 
   public String getHost() { return host; }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MetricSpec {
@@ -16,6 +17,13 @@ public class MetricSpec {
   @Default(DEFAULT_COUNTER)
   @Size(max = 200)
   @Pattern("^[a-zA-Z_:][a-zA-Z0-9_:]*_total$")
+  // The Prometheus client strips _total and refuses a base name ending in a reserved suffix; '__' is reserved
+  // for Prometheus' own names.
+  @ValidationRule(value = "!self.startsWith('__') && !self.endsWith('_total_total') && !self.endsWith('_created_total')"
+      + " && !self.endsWith('_bucket_total') && !self.endsWith('_info_total')",
+      message = "spec.metric.counter must not start with '__' (reserved by Prometheus) nor end in _total_total,"
+          + " _created_total, _bucket_total or _info_total (the Prometheus client refuses those names)",
+      reason = "FieldValueInvalid")
   private String counter = DEFAULT_COUNTER;
 
   public String getCounter() { return counter; }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -17,9 +18,13 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     fieldPath = ".scaling.rateWindow",
     reason = "FieldValueInvalid")
 public class ScaledDemoAppSpec {
+  // CEL: a container resource name (quantities are int-or-string, hence string() before isQuantity)
+  private static final String RESOURCE_NAME = "(k in ['cpu', 'memory', 'ephemeral-storage'] || k.startsWith('hugepages-')"
+      + " || k.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[-A-Za-z0-9_.]{1,63}$'))";
 
   @JsonPropertyDescription("Container image of the demo app. Empty means the image the operator is configured with.")
   @Size(max = 512)
+  @Pattern(Formats.IMAGE)
   private String image;
 
   @JsonPropertyDescription("Container port the demo app listens on; the container port is named 'http'.")
@@ -36,6 +41,24 @@ public class ScaledDemoAppSpec {
 
   @JsonPropertyDescription("Compute resources of the demo app container. Unset means defaults sized for the demo app"
       + " (requests cpu 50m, memory 96Mi; limit memory 192Mi).")
+  @ValidationRule(value = "!has(self.claims) || size(self.claims) == 0",
+      message = "spec.resources.claims is not supported: the demo app's Pod declares no resource claims",
+      reason = "FieldValueForbidden")
+  @ValidationRule(value = "!has(self.requests) || (self.requests.size() <= 16 && self.requests.all(k, "
+      + RESOURCE_NAME + " && isQuantity(string(self.requests[k])) && !quantity(string(self.requests[k])).isLessThan(quantity('0'))))",
+      message = "spec.resources.requests must map at most 16 resource names (cpu, memory, ephemeral-storage,"
+          + " hugepages-<size> or a domain-prefixed name) to non-negative quantities such as 100m or 128Mi",
+      reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.limits) || (self.limits.size() <= 16 && self.limits.all(k, "
+      + RESOURCE_NAME + " && isQuantity(string(self.limits[k])) && !quantity(string(self.limits[k])).isLessThan(quantity('0'))))",
+      message = "spec.resources.limits must map at most 16 resource names (cpu, memory, ephemeral-storage,"
+          + " hugepages-<size> or a domain-prefixed name) to non-negative quantities such as 100m or 128Mi",
+      reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.requests) || !has(self.limits) || self.requests.all(k, !(k in self.limits)"
+      + " || !isQuantity(string(self.requests[k])) || !isQuantity(string(self.limits[k]))"
+      + " || quantity(string(self.requests[k])).compareTo(quantity(string(self.limits[k]))) <= 0)",
+      message = "spec.resources.requests must not exceed spec.resources.limits for the same resource",
+      reason = "FieldValueInvalid")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("How the HorizontalPodAutoscaler scales the demo app.")

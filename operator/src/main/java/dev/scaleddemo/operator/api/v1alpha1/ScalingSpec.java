@@ -42,11 +42,44 @@ public class ScalingSpec {
   @JsonPropertyDescription("Window of the PromQL rate() that turns the counter into clicks per second"
       + " (e.g. 2m; at least four scrape intervals).")
   @Default("2m")
-  @Size(max = 32)
-  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @Size(min = 2, max = 32)
+  @Pattern(Formats.DURATION)
+  @ValidationRule(value = "duration(self) >= duration('4s') && duration(self) <= duration('24h')",
+      message = "spec.scaling.rateWindow must be a duration from 4s to 24h in Prometheus' units h, m, s, ms"
+          + " (in that order, each at most once), such as 2m or 1m30s",
+      reason = "FieldValueInvalid")
   private String rateWindow = "2m";
 
   @JsonPropertyDescription("Passed unchanged to the HorizontalPodAutoscaler's spec.behavior.")
+  // the bounds the HPA API enforces, so a bad behavior is refused here, not when the HPA is applied
+  @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.stabilizationWindowSeconds)"
+      + " || (self.scaleUp.stabilizationWindowSeconds >= 0 && self.scaleUp.stabilizationWindowSeconds <= 3600)",
+      message = "spec.scaling.behavior.scaleUp.stabilizationWindowSeconds must be from 0 to 3600", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.selectPolicy)"
+      + " || self.scaleUp.selectPolicy in ['Max', 'Min', 'Disabled']",
+      message = "spec.scaling.behavior.scaleUp.selectPolicy must be Max, Min or Disabled", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.policies) || (self.scaleUp.policies.size() <= 10"
+      + " && self.scaleUp.policies.all(p, has(p.type) && p.type in ['Pods', 'Percent'] && has(p.value) && p.value > 0"
+      + " && p.value <= 2147483647 && has(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800))",
+      message = "spec.scaling.behavior.scaleUp.policies must be at most 10 policies, each with type Pods or Percent, a value from 1 to"
+          + " 2147483647 and periodSeconds from 1 to 1800", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.tolerance)"
+      + " || (isQuantity(string(self.scaleUp.tolerance)) && !quantity(string(self.scaleUp.tolerance)).isLessThan(quantity('0')))",
+      message = "spec.scaling.behavior.scaleUp.tolerance must be a non-negative quantity such as 50m", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.stabilizationWindowSeconds)"
+      + " || (self.scaleDown.stabilizationWindowSeconds >= 0 && self.scaleDown.stabilizationWindowSeconds <= 3600)",
+      message = "spec.scaling.behavior.scaleDown.stabilizationWindowSeconds must be from 0 to 3600", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.selectPolicy)"
+      + " || self.scaleDown.selectPolicy in ['Max', 'Min', 'Disabled']",
+      message = "spec.scaling.behavior.scaleDown.selectPolicy must be Max, Min or Disabled", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.policies) || (self.scaleDown.policies.size() <= 10"
+      + " && self.scaleDown.policies.all(p, has(p.type) && p.type in ['Pods', 'Percent'] && has(p.value) && p.value > 0"
+      + " && p.value <= 2147483647 && has(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800))",
+      message = "spec.scaling.behavior.scaleDown.policies must be at most 10 policies, each with type Pods or Percent, a value from 1 to"
+          + " 2147483647 and periodSeconds from 1 to 1800", reason = "FieldValueInvalid")
+  @ValidationRule(value = "!has(self.scaleDown) || !has(self.scaleDown.tolerance)"
+      + " || (isQuantity(string(self.scaleDown.tolerance)) && !quantity(string(self.scaleDown.tolerance)).isLessThan(quantity('0')))",
+      message = "spec.scaling.behavior.scaleDown.tolerance must be a non-negative quantity such as 50m", reason = "FieldValueInvalid")
   private HorizontalPodAutoscalerBehavior behavior;
 
   public Integer getMinReplicas() { return minReplicas; }
