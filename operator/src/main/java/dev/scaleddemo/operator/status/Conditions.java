@@ -18,7 +18,6 @@ public final class Conditions {
   public static final String CONVERGED = "Converged";
   public static final String ROLLING_OUT = "RollingOut";
   public static final String NOT_STALLED = "NotStalled";
-  public static final String INVALID_SPEC = "InvalidSpec";
   public static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCRDMissing";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 

@@ -112,8 +112,10 @@ public final class StatusCalculator {
         !reconciling ? "The app matches its spec." : rollingOut
             ? updated + "/" + pods + " pods run the current pod template." : ready.getMessage());
     c.set(STALLED, stalled != null, stalled == null ? NOT_STALLED : stalled.reason(),
-        stalled == null ? "Nothing keeps the app from converging." : stalled.message());
+        stalled == null ? NOTHING_STALLS : stalled.message());
   }
+
+  private static final String NOTHING_STALLS = "Nothing keeps the app from converging.";
 
   private record Cause(String reason, String message) {}
 
@@ -141,8 +143,14 @@ public final class StatusCalculator {
     List<Condition> prev = previous.getConditions() == null ? List.of() : previous.getConditions();
     var c = new Builder(prev, generation, now);
     c.set(READY, false, RECONCILE_ERROR, error);
-    List<Condition> conditions = new ArrayList<>(c.conditions());
-    prev.stream().filter(x -> !READY.equals(x.getType())).forEach(conditions::add);
+    // a failed reconcile is retried: GitOps tools see the app reconciling, not stalled
+    c.set(RECONCILING, true, RECONCILE_ERROR, error);
+    c.set(STALLED, false, NOT_STALLED, NOTHING_STALLS);
+    Set<String> recomputed = Set.of(READY, RECONCILING, STALLED);
+    List<Condition> conditions = new ArrayList<>(List.of(c.get(READY)));
+    prev.stream().filter(x -> !recomputed.contains(x.getType())).forEach(conditions::add);
+    conditions.add(c.get(RECONCILING));
+    conditions.add(c.get(STALLED));
     ScaledDemoAppStatus s = new ScaledDemoAppStatus();
     s.setObservedGeneration(generation);
     s.setConditions(conditions);

@@ -147,13 +147,17 @@ class StatusCalculatorTest {
     assertThat(cond(s, READY).getObservedGeneration()).as("the generation it describes").isEqualTo(2L);
     assertThat(cond(s, READY).getLastTransitionTime()).isEqualTo("2026-11-29T10:05:00Z");
     assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(READY, SPEC_VALID,
-        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED);
+        DEPLOYMENT_AVAILABLE, MONITORING_AVAILABLE, ADAPTER_RULE_SYNCED, ABLE_TO_SCALE, SCALING_ACTIVE, SCALING_LIMITED,
+        RECONCILING, STALLED);
+    assertThat(cond(s, RECONCILING).getStatus()).as("retried: reconciling").isEqualTo(TRUE);
+    assertThat(cond(s, RECONCILING).getReason()).isEqualTo(RECONCILE_ERROR);
+    assertThat(cond(s, STALLED).getStatus()).isEqualTo(FALSE);
     assertThat(cond(s, DEPLOYMENT_AVAILABLE)).isEqualTo(cond(healthy, DEPLOYMENT_AVAILABLE));
     assertThat(s.getReplicas()).isEqualTo(2);
 
     app.setStatus(null);
     assertThat(StatusCalculator.failed(app, "boom", T1).getConditions()).extracting(Condition::getType)
-        .as("no status yet").containsExactly(READY);
+        .as("no status yet").containsExactly(READY, RECONCILING, STALLED);
   }
 
   @Test
