@@ -201,18 +201,8 @@ class AdapterConfigIT {
   }
 
   private void create(String ns, String name, String counter, String window) {
-    cluster.kubectlStdin("""
-        apiVersion: scaleddemo.dev/v1alpha1
-        kind: ScaledDemoApp
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-          metric:
-            counter: %s
-          scaling:
-            rateWindow: %s
-        """.formatted(name, ns, counter, window), "apply", "-f", "-");
+    cluster.kubectlStdin(Apps.yaml(name, "spec:\n  metric:\n    counter: " + counter + "\n  scaling:\n    rateWindow: "
+        + window + "\n"), "-n", ns, "apply", "-f", "-");
   }
 
   private String hpaMetric(String ns, String name) {

@@ -57,14 +57,7 @@ class GitOpsHealthIT {
   }
 
   static void create(String name, String spec) {
-    cluster.kubectlStdin("""
-        apiVersion: scaleddemo.dev/v1alpha1
-        kind: ScaledDemoApp
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-        %s""".formatted(name, NS, spec.indent(2)), "create", "-f", "-");
+    cluster.kubectlStdin(Apps.yaml(name, "spec:\n" + spec.indent(2)), "-n", NS, "create", "-f", "-");
   }
 
   static JsonNode read(String name) throws IOException {
@@ -101,8 +94,10 @@ class GitOpsHealthIT {
         && apps.observedGeneration("unschedulable") == apps.generation("unschedulable"));
     assertThat(kstatus("progressing_pods_unschedulable.yaml", read("unschedulable"))).isEqualTo("InProgress");
 
-    // requests above limits, which only the operator checks: Stalled: Failed
+    // requests above limits, stored under an older, looser CRD (today's refuses it at admission): Stalled: Failed
+    cluster.applyPermissiveCrd();
     create("invalid", "resources: {requests: {memory: 1Gi}, limits: {memory: 192Mi}}");
+    cluster.applyCrd();
     await("invalid: Stalled").until(() -> conditionIs("invalid", Conditions.STALLED, "True"));
     assertThat(apps.condition("invalid", Conditions.STALLED).get("reason")).isEqualTo(Conditions.INVALID_SPEC);
     assertThat(kstatus("degraded_invalid_spec.yaml", read("invalid"))).isEqualTo("Failed");

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.health.InformerLiveness;
 import dev.scaleddemo.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -189,7 +185,7 @@ class HostileInputIT {
         "empty-tolerance", "spec.scaling.behavior.scaleDown.tolerance",
         "unordered-window", "spec.scaling.rateWindow");
 
-    applyPermissiveCrd();
+    cluster.applyPermissiveCrd();
     stored.forEach(bad::create);
     // These two cannot even get the SDK's finalizer: server-side apply cannot type a wrong JSON type in the live
     // object (HTTP 500), and the root rule on metadata.name refuses every write to an app stored before it. The
@@ -232,7 +228,12 @@ class HostileInputIT {
 
     // the owner can still delete them: the cleanup does not need a readable spec
     bad.all().inNamespace(NS_BAD).delete();
-    Apps.await("bad apps deleted").until(() -> bad.all().inNamespace(NS_BAD).list().getItems().isEmpty());
+    Apps.await("bad apps deleted").untilAsserted(() -> {
+      var left = bad.all().inNamespace(NS_BAD).list().getItems();
+      assertThat(left).as(() -> "still there: " + left.stream().map(a -> a.getMetadata().getName() + " "
+          + a.getMetadata().getFinalizers()).toList() + ", operator log:\n" + operator.log().lines()
+          .filter(l -> l.contains(NS_BAD) || l.contains("ERROR")).collect(Collectors.joining("\n"))).isEmpty();
+    });
     assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
   }
 
@@ -318,16 +319,5 @@ class HostileInputIT {
   private static void liftPolicy() {
     cluster.kubectl("delete", "--ignore-not-found", "validatingadmissionpolicybinding/" + POLICY,
         "validatingadmissionpolicy/" + POLICY);
-  }
-
-  /** The CRD with every schema and rule removed, as a much older version of it might have been. */
-  private static void applyPermissiveCrd() throws IOException {
-    CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(cluster.crdFile()),
-        CustomResourceDefinition.class);
-    crd.getSpec().getVersions().forEach(v -> v.getSchema().setOpenAPIV3Schema(new JSONSchemaPropsBuilder()
-        .withType("object").withXKubernetesPreserveUnknownFields(true).build()));
-    crd.getMetadata().setManagedFields(null);
-    cluster.kubectlStdin(Serialization.asYaml(crd), "apply", "--server-side", "--force-conflicts", "-f", "-");
-    cluster.kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + LocalCluster.CRD_NAME);
   }
 }

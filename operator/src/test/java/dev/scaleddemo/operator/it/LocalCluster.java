@@ -2,7 +2,11 @@ package dev.scaleddemo.operator.it;
 
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.manifest.AdapterRules;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,6 +250,24 @@ public final class LocalCluster {
   /** (Re)applies the CRD of this build and waits until it is established. */
   public void applyCrd() {
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crdFile().toString());
+    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+  }
+
+  /**
+   * The CRD with every schema and rule removed, as a much older version of it might have been: lets a test store
+   * what today's CRD refuses. {@link #applyCrd()} puts the real one back.
+   */
+  public void applyPermissiveCrd() {
+    CustomResourceDefinition crd;
+    try {
+      crd = Serialization.unmarshal(Files.readString(crdFile()), CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    crd.getSpec().getVersions().forEach(v -> v.getSchema().setOpenAPIV3Schema(new JSONSchemaPropsBuilder()
+        .withType("object").withXKubernetesPreserveUnknownFields(true).build()));
+    crd.getMetadata().setManagedFields(null);
+    kubectlStdin(Serialization.asYaml(crd), "apply", "--server-side", "--force-conflicts", "-f", "-");
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
   }
 
