@@ -33,6 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,10 @@ import org.jboss.logging.Logger;
     @Dependent(name = "dashboard", type = DashboardDependent.class, reconcilePrecondition = DashboardRequested.class),
 })
 @ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// A failed reconcile or cleanup (a conflict under load, an API server briefly away) is retried for about half an
+// hour, backing off to once a minute: JOSDK's default gives up after 5 attempts in ~16 s, which left a deletion
+// waiting for the 10-minute periodic reconcile.
+@GradualRetry(maxAttempts = 40, initialInterval = 1000, intervalMultiplier = 1.5, maxInterval = 60_000)
 public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Cleaner<ScaledDemoApp> {
   private static final Logger LOG = Logger.getLogger(ScaledDemoAppReconciler.class);
   /** How soon to look again while something outside our control (a CRD, the adapter) is missing. */
