@@ -53,7 +53,8 @@ public final class Request {
 
     /**
      * Raw (not percent-decoded) path without the query, like {@code URI.getRawPath()}; for an
-     * absolute-form target the path part of the URI; {@code ""} for {@code *} or an authority-only target.
+     * absolute-form target the path part of the URI; {@code *} for the asterisk-form ({@code OPTIONS *});
+     * {@code ""} for an authority-only absolute-form target.
      */
     public String path() {
         return path;

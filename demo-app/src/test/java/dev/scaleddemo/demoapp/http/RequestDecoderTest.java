@@ -124,6 +124,15 @@ class RequestDecoderTest {
     }
 
     @Test
+    void pathOfEachTargetForm() {
+        assertEquals(List.of("HEAD GET /a/b%2F", "HEAD OPTIONS *", "HEAD GET /x", "HEAD GET "),
+            decodeAnyChunking("GET /a/b%2F?q=1 HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET http://h:8080/x?y HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET http://h?y HTTP/1.1\r\nHost: h\r\n\r\n"));
+    }
+
+    @Test
     void limits() {
         assertEquals(List.of("ERROR 431"),
                 decodeAnyChunking("GET /a HTTP/1.1\r\nHost: t\r\nX: " + "a".repeat(MAX_HEAD) + "\r\n\r\n"));
