@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.config.OperatorSettings;
 import dev.scaleddemo.operator.manifest.DeploymentManifest;
 import dev.scaleddemo.operator.manifest.Labels;
@@ -9,13 +10,16 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ScaledDemoApp> {
-  private final OperatorSettings settings = OperatorSettings.fromConfig();
+  private final OperatorSettings settings;
 
-  public DeploymentDependent() {
+  @Inject
+  public DeploymentDependent(OperatorConfig config) {
     super(Deployment.class);
+    this.settings = config.settings();
   }
 
   @Override

@@ -24,6 +24,15 @@ import java.util.stream.Collectors;
 public final class StatusCalculator {
   private StatusCalculator() {}
 
+  /**
+   * True while a valid app waits on something outside its spec (the ServiceMonitor CRD, the adapter, a child the API
+   * server refused): the reconciler looks again soon instead of at the periodic interval.
+   */
+  public static boolean waitingOnOthers(Observed o) {
+    return o.specProblems().isEmpty() && (o.monitoring() != MonitoringState.AVAILABLE || !o.adapterRule().synced()
+        || !o.childErrors().isEmpty());
+  }
+
   public static ScaledDemoAppStatus compute(ScaledDemoApp app, Observed o, Instant now) {
     ScaledDemoAppStatus previous = app.getStatus();
     Long generation = app.getMetadata().getGeneration();
