@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.HashSet;
@@ -45,14 +46,16 @@ public class AdapterRuleDependent
   private static final int MAX_ATTEMPTS = 8;
   private static final Logger LOG = Logger.getLogger(AdapterRuleDependent.class);
 
-  private final AdapterSettings adapter;
-  private final AdapterRoller roller;
+  @Inject
+  OperatorConfig config;
+  private AdapterSettings adapter;
+  private AdapterRoller roller;
   private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
 
-  @Inject
-  public AdapterRuleDependent(OperatorConfig config) {
-    this.adapter = config.settings().adapter();
-    this.roller = new AdapterRoller(adapter, Clock.systemUTC());
+  @PostConstruct
+  void configure() {
+    adapter = config.settings().adapter();
+    roller = new AdapterRoller(adapter, Clock.systemUTC());
   }
 
   /** The workflow resolves dependsOn by this name, so it must be the one given in @Dependent. */

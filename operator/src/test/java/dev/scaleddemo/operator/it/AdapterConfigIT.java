@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.manifest.AdapterConfigText;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true, initArgs = {
     @ResourceArg(name = "scaleddemo.adapter.roll-interval", value = AdapterConfigIT.ROLL_INTERVAL_SECONDS + "s"),
     @ResourceArg(name = "scaleddemo.adapter.max-rules-per-namespace", value = "2")})
+@NeedsCluster(Capability.FAKE_NODES)
 class AdapterConfigIT {
   static final int ROLL_INTERVAL_SECONDS = 10;
   private static final Path CORPUS = Path.of("src/test/resources/adapter-configs");

@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.health.InformerLiveness;
 import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the probes stay truthful; a child the API server refuses becomes status and nothing running is deleted. The
  * packaged operator runs as a process, so the bad objects exist before it starts.
  */
+@NeedsCluster(Capability.FAKE_NODES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);

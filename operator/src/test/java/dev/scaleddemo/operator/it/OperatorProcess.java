@@ -60,12 +60,32 @@ public final class OperatorProcess implements AutoCloseable {
   /** Same, for another build of the operator (e.g. the previous release) with that build's RBAC. */
   public static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Path kubernetesYml,
       Map<String, String> properties) {
+    try {
+      return start(cluster, name, appDir, serviceAccountKubeconfig(cluster, kubernetesYml), NAMESPACE, Map.of(),
+          properties);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the operator " + name, e);
+    }
+  }
+
+  /**
+   * The packaged operator as a replica of an install runs it: authenticated by {@code kubeconfig} (e.g. a token of
+   * the chart's ServiceAccount), in {@code namespace} (the Deployment's downward API), with the install's
+   * environment ({@code env}, e.g. the chart's {@code app.envs}).
+   */
+  public static OperatorProcess start(LocalCluster cluster, String name, Path kubeconfig, String namespace,
+      Map<String, String> env, Map<String, String> properties) {
+    return start(cluster, name, cluster.root().resolve("operator/target/packaged-operator"), kubeconfig, namespace,
+        env, properties);
+  }
+
+  private static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Path kubeconfig,
+      String namespace, Map<String, String> env, Map<String, String> properties) {
     Path jar = appDir.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " missing: run the package phase first");
     }
     try {
-      Path kubeconfig = serviceAccountKubeconfig(cluster, kubernetesYml);
       Path logDir = cluster.workDir().resolve("operator-logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + "-" + System.currentTimeMillis() + ".log");
@@ -81,7 +101,8 @@ public final class OperatorProcess implements AutoCloseable {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       pb.environment().put("HOSTNAME", name); // the leader-election identity, the pod name in a cluster
-      pb.environment().put("KUBERNETES_NAMESPACE", NAMESPACE); // as the Deployment's downward API sets it
+      pb.environment().put("KUBERNETES_NAMESPACE", namespace); // as the Deployment's downward API sets it
+      pb.environment().putAll(env);
       OperatorProcess op = new OperatorProcess(name, pb.start(), log);
       op.awaitStarted(Duration.ofSeconds(90));
       return op;
@@ -117,6 +138,27 @@ public final class OperatorProcess implements AutoCloseable {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The last {@code lines} lines of the log, for failure messages. */
+  public String logTail(int lines) {
+    List<String> all = log().lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /** The readiness probe answers 200. */
+  public boolean ready() {
+    try {
+      return http("/q/health/ready").code() == 200;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  /** SIGTERM, and whether the process exited within {@code timeout}. */
+  public boolean terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -160,20 +202,12 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  public Path logFile() {
-    return log;
-  }
-
   public String name() {
     return name;
   }
 
   public boolean isAlive() {
     return process.isAlive();
-  }
-
-  public long pid() {
-    return process.pid();
   }
 
   /** SIGTERM, then wait for a graceful exit (as a rolling update or {@code kubectl delete pod} does). */

@@ -1,5 +1,6 @@
 package dev.scaleddemo.operator.it;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.Test;
  * "HPA" chose: nothing is deleted or recreated, no rollout unless the pod template really changed, replicas stay,
  * adapter rules never disappear, and the status converges.
  */
+@NeedsCluster({Capability.FAKE_NODES, Capability.AUDIT_LOG})
 class UpgradeIT {
   static final String NS = "sdo-upgrade-" + UUID.randomUUID().toString().substring(0, 8);
-  static final String CRD_FILE = LocalCluster.CRD_NAME + "-v1.yml";
   /** App name -> replicas that the HPA is supposed to have chosen. */
   static final Map<String, Integer> APPS = Map.of("prometheus-demo-app", 3, "upgrade-a", 2, "upgrade-b", 1);
   static final Map<String, String> COUNTERS = Map.of("prometheus-demo-app", "demo_app_button_clicks_total",
@@ -62,7 +63,7 @@ class UpgradeIT {
   void upgradeFromThePreviousReleaseKeepsRunningAppsIntact() throws Exception {
     String commit = Files.readString(previous.resolve("commit")).strip();
     // --- the previous release, as it was installed: its CRD, its RBAC, its operator
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(CRD_FILE).toString());
+    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(LocalCluster.CRD_FILE).toString());
     OperatorProcess old = OperatorProcess.start(cluster, "previous-" + commit.substring(0, 7),
         previous.resolve("quarkus-app"), previous.resolve("kubernetes.yml"), Map.of());
     Sampler ruleWatcher = null;
@@ -108,7 +109,7 @@ class UpgradeIT {
           UpgradeIT::missingRules);
       old.stop();
       cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
-          cluster.root().resolve("operator/target/kubernetes/" + CRD_FILE).toString());
+          cluster.root().resolve("operator/target/kubernetes/" + LocalCluster.CRD_FILE).toString());
       Instant upgradedAt = Instant.now();
       current = OperatorProcess.start(cluster, "current", Map.of());
 
@@ -221,7 +222,7 @@ class UpgradeIT {
   private static String adapterConfigHash() {
     var annotations = client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
         .withName(LocalCluster.ADAPTER_DEPLOYMENT).get().getSpec().getTemplate().getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get("scaleddemo.dev/adapter-config-hash");
+    return annotations == null ? null : annotations.get(AdapterRules.CONFIG_HASH_ANNOTATION);
   }
 
   /** A golden file of the tutorial sample: what that build renders for it. */
