@@ -22,43 +22,43 @@ import org.awaitility.core.ConditionFactory;
  * ScaledDemoApps of one namespace as the API server stores them: created from YAML as a user would write them, read
  * back as the typed {@link ScaledDemoApp} (or, for objects the model may not hold, untyped), and waited for.
  */
-final class Apps {
-  static final String API_VERSION = HasMetadata.getApiVersion(ScaledDemoApp.class);
-  static final String KIND = HasMetadata.getKind(ScaledDemoApp.class);
+public final class Apps {
+  public static final String API_VERSION = HasMetadata.getApiVersion(ScaledDemoApp.class);
+  public static final String KIND = HasMetadata.getKind(ScaledDemoApp.class);
 
   private final KubernetesClient client;
   private final String namespace;
 
-  Apps(KubernetesClient client, String namespace) {
+  public Apps(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
   }
 
   /** The app, typed; null when it does not exist. */
-  ScaledDemoApp get(String name) {
+  public ScaledDemoApp get(String name) {
     return typed().withName(name).get();
   }
 
-  NonNamespaceOperation<ScaledDemoApp, KubernetesResourceList<ScaledDemoApp>, Resource<ScaledDemoApp>> typed() {
+  public NonNamespaceOperation<ScaledDemoApp, KubernetesResourceList<ScaledDemoApp>, Resource<ScaledDemoApp>> typed() {
     return client.resources(ScaledDemoApp.class).inNamespace(namespace);
   }
 
   /** Deletes every app of the namespace and waits until they are gone (finalizers done). */
-  void deleteAll() {
+  public void deleteAll() {
     typed().delete();
     await("all ScaledDemoApps in " + namespace + " gone").until(() -> typed().list().getItems().isEmpty());
   }
 
-  Resource<GenericKubernetesResource> app(String name) {
+  public Resource<GenericKubernetesResource> app(String name) {
     return all().inNamespace(namespace).withName(name);
   }
 
-  MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all() {
+  public MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all() {
     return client.genericKubernetesResources(API_VERSION, KIND);
   }
 
   @SuppressWarnings("unchecked")
-  Map<String, Object> condition(String name, String type) {
+  public Map<String, Object> condition(String name, String type) {
     GenericKubernetesResource app = app(name).get();
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return null;
@@ -71,24 +71,24 @@ final class Apps {
   }
 
   /** A ScaledDemoApp manifest with the given name and (YAML, top-level) spec/metadata lines. */
-  static String yaml(String name, String specYaml) {
+  public static String yaml(String name, String specYaml) {
     return "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\n" + specYaml;
   }
 
   /** Creates the app from {@code specYaml} (stored as written, no client-side defaults); returns what was stored. */
-  ScaledDemoApp create(String name, String specYaml) {
+  public ScaledDemoApp create(String name, String specYaml) {
     return create(yaml(name, specYaml));
   }
 
   /** Same, from a whole manifest (e.g. a sample). */
-  ScaledDemoApp create(String manifestYaml) {
+  public ScaledDemoApp create(String manifestYaml) {
     GenericKubernetesResource app = Serialization.unmarshal(manifestYaml, GenericKubernetesResource.class);
     return Serialization.unmarshal(Serialization.asJson(client.resource(app).inNamespace(namespace).create()),
         ScaledDemoApp.class);
   }
 
   /** Creates the app, expecting the API server to refuse it; returns the refusal. */
-  KubernetesClientException refusal(String name, String specYaml) {
+  public KubernetesClientException refusal(String name, String specYaml) {
     try {
       create(name, specYaml);
     } catch (KubernetesClientException e) {
@@ -98,7 +98,7 @@ final class Apps {
     throw new AssertionError("the API server admitted " + name + ":\n" + specYaml);
   }
 
-  long observedGeneration(String name) {
+  public long observedGeneration(String name) {
     GenericKubernetesResource app = app(name).get();
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return -1;
@@ -106,23 +106,23 @@ final class Apps {
     return status.get("observedGeneration") instanceof Number n ? n.longValue() : -1;
   }
 
-  long generation(String name) {
+  public long generation(String name) {
     return app(name).get().getMetadata().getGeneration();
   }
 
   /** Waits for Ready=True; returns the app as it was then. */
-  ScaledDemoApp awaitReady(String name) {
+  public ScaledDemoApp awaitReady(String name) {
     return awaitApp(name + " Ready", name, app -> SdaAssert.assertThat(app).isReady());
   }
 
   /** Ready, and the status describes the current spec; returns the app as it was then. */
-  ScaledDemoApp awaitConverged(String name) {
+  public ScaledDemoApp awaitConverged(String name) {
     return awaitApp(name + " Ready at its current generation", name,
         app -> SdaAssert.assertThat(app).isReady().hasObservedCurrentGeneration());
   }
 
   /** Waits until the app passes {@code check}; the timeout names the app's last status. */
-  ScaledDemoApp awaitApp(String what, String name, Consumer<ScaledDemoApp> check) {
+  public ScaledDemoApp awaitApp(String what, String name, Consumer<ScaledDemoApp> check) {
     AtomicReference<ScaledDemoApp> last = new AtomicReference<>();
     await(what).untilAsserted(() -> {
       ScaledDemoApp app = get(name);
@@ -133,7 +133,7 @@ final class Apps {
     return last.get();
   }
 
-  static ConditionFactory await(String what) {
+  public static ConditionFactory await(String what) {
     return Wait.await(what);
   }
 }

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged operator ({@code quarkus-app/quarkus-run.jar}) as a separate process, the way a cluster runs it:
@@ -116,19 +118,15 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   private void awaitStarted(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String out = log();
-      if (out.contains(" started in ")) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("operator " + name + " exited with " + process.exitValue() + ":\n" + out);
-      }
-      sleep(200);
+    try {
+      Wait.await("operator " + name + " started", timeout)
+          .failFast("operator " + name + " exited", () -> !process.isAlive())
+          .until(() -> log().contains(" started in "));
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      String exit = process.isAlive() ? "" : " (exit " + process.exitValue() + ")";
+      stop();
+      throw new IllegalStateException(e.getMessage() + exit + ":\n" + log(), e);
     }
-    stop();
-    throw new IllegalStateException("operator " + name + " did not start within " + timeout + ":\n" + log());
   }
 
   /** Everything the process logged so far. */
@@ -260,14 +258,5 @@ public final class OperatorProcess implements AutoCloseable {
     cluster.kubectlStdin(rbac.toString(), "apply", "--server-side", "--force-conflicts", "-f", "-");
     return cluster.serviceAccountKubeconfig(NAMESPACE, SERVICE_ACCOUNT,
         cluster.workDir().resolve("operator-kubeconfig-" + Integer.toHexString(generated.hashCode())));
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

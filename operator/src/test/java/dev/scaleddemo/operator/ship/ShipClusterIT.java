@@ -320,8 +320,8 @@ class ShipClusterIT {
   /**
    * Two replicas of the packaged operator (prod profile, so leader election on), as processes with the chart's
    * ServiceAccount token, i.e. exactly the chart's RBAC: one holds the Lease and processes events, the other
-   * stays Ready with its informers running; on SIGTERM the leader exits promptly (JOSDK's exit-on-stop-leading
-   * used to deadlock it) and the other takes the Lease over and reconciles.
+   * stays Ready with its informers running; on SIGTERM the leader exits promptly (with JOSDK's exit-on-stop-leading
+   * it would deadlock) and the other takes the Lease over and reconciles.
    */
   @Test
   void twoReplicasElectOneLeaderAndFailOver() throws Exception {
