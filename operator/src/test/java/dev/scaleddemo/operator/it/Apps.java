@@ -133,6 +133,7 @@ public final class Apps {
     return last.get();
   }
 
+  /** {@link Wait#await(String)}, for callers that have Apps at hand. */
   public static ConditionFactory await(String what) {
     return Wait.await(what);
   }

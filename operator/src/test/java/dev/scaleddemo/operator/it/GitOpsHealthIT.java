@@ -1,6 +1,6 @@
 package dev.scaleddemo.operator.it;
 
-import static dev.scaleddemo.operator.it.Apps.await;
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;

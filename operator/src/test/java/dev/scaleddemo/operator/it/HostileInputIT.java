@@ -201,7 +201,7 @@ class HostileInputIT {
     good.create("neighbour", "spec: {}");
     good.awaitConverged("neighbour");
     for (String name : stored.keySet()) {
-      Apps.await(name + " reports InvalidSpec").untilAsserted(() -> {
+      Wait.await(name + " reports InvalidSpec").untilAsserted(() -> {
         Map<String, Object> ready = bad.condition(name, Conditions.READY);
         assertThat(ready).as(name + ", operator log:\n" + operator.log().lines().filter(l -> l.contains(name))
             .collect(Collectors.joining("\n"))).isNotNull();
@@ -210,7 +210,7 @@ class HostileInputIT {
         assertThat((String) ready.get("message")).contains(field.get(name)).doesNotContain("java.", "io.fabric8");
         assertThat(((Number) ready.get("observedGeneration")).longValue()).isEqualTo(bad.generation(name));
       });
-      Apps.await(name + " has a Warning event").untilAsserted(() ->
+      Wait.await(name + " has a Warning event").untilAsserted(() ->
           assertThat(client.events().v1().events().inNamespace(NS_BAD).list().getItems())
               .anySatisfy(ev -> {
                 assertThat(ev.getRegarding().getName()).isEqualTo(name);
@@ -230,7 +230,7 @@ class HostileInputIT {
 
     // the owner can still delete them: the cleanup does not need a readable spec
     bad.all().inNamespace(NS_BAD).delete();
-    Apps.await("bad apps deleted").untilAsserted(() -> {
+    Wait.await("bad apps deleted").untilAsserted(() -> {
       var left = bad.all().inNamespace(NS_BAD).list().getItems();
       assertThat(left).as(() -> "still there: " + left.stream().map(a -> a.getMetadata().getName() + " "
           + a.getMetadata().getFinalizers()).toList() + ", operator log:\n" + operator.log().lines()
@@ -254,7 +254,7 @@ class HostileInputIT {
     Ingress probe = new IngressBuilder().withNewMetadata().withName("policy-probe").endMetadata().withNewSpec()
         .withNewDefaultBackend().withNewService().withName("x").withNewPort().withNumber(80).endPort().endService()
         .endDefaultBackend().endSpec().build();
-    Apps.await("admission policy active").until(() -> {
+    Wait.await("admission policy active").until(() -> {
       try {
         client.network().v1().ingresses().inNamespace(NS_GOOD).resource(probe).dryRun().create();
         return false;
@@ -270,7 +270,7 @@ class HostileInputIT {
       return a;
     });
     long generation = good.generation(name);
-    Apps.await(name + " reports the refused Ingress").untilAsserted(() -> {
+    Wait.await(name + " reports the refused Ingress").untilAsserted(() -> {
       Map<String, Object> ready = good.condition(name, Conditions.READY);
       assertThat(ready.get("status")).isEqualTo(Conditions.FALSE);
       assertThat(ready.get("reason")).isEqualTo(Conditions.RECONCILE_ERROR);

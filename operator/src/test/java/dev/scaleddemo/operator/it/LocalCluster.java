@@ -337,7 +337,7 @@ public final class LocalCluster {
   /** Creates namespace {@code name} and waits for its default ServiceAccount, which pods need. */
   public void createNamespace(String name) {
     kubectlStdin(namespaceYaml(name), "apply", "-f", "-");
-    Apps.await("default ServiceAccount in " + name)
+    Wait.await("default ServiceAccount in " + name)
         .until(() -> kubectlResult(null, "-n", name, "get", "serviceaccount", "default").code() == 0);
   }
 

@@ -49,7 +49,7 @@ class UpgradeIT {
     previous = LocalCluster.build(cluster.root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
     client = cluster.newClient();
     apps = new Apps(client, NS);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+    cluster.createNamespace(NS);
   }
 
   @AfterAll
@@ -73,23 +73,13 @@ class UpgradeIT {
           .hasSize(COUNTERS.size());
       cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
       for (String name : List.of("upgrade-a", "upgrade-b")) {
-        cluster.kubectlStdin("""
-            apiVersion: scaleddemo.dev/v1alpha1
-            kind: ScaledDemoApp
-            metadata:
-              name: %s
-            spec:
-              metric:
-                counter: %s
-              scaling:
-                maxReplicas: 5
-            """.formatted(name, COUNTERS.get(name)), "-n", NS, "apply", "-f", "-");
+        apps.create(name, "spec: {metric: {counter: %s}, scaling: {maxReplicas: 5}}\n".formatted(COUNTERS.get(name)));
       }
       APPS.keySet().forEach(apps::awaitConverged);
       // what the HPA would do with load: scale through the scale subresource
       APPS.forEach((name, replicas) -> cluster.kubectl("-n", NS, "scale", "deployment", name,
           "--replicas=" + replicas));
-      APPS.forEach((name, replicas) -> Apps.await(name + " at " + replicas + " ready replicas").until(() -> {
+      APPS.forEach((name, replicas) -> Wait.await(name + " at " + replicas + " ready replicas").until(() -> {
         Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
         return d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas());
       }));
@@ -115,17 +105,17 @@ class UpgradeIT {
 
       OperatorProcess op = current;
       for (String name : APPS.keySet()) {
-        Apps.await("the new operator reconciled " + name)
+        Wait.await("the new operator reconciled " + name)
             .until(() -> op.reconciles(NS + "/" + name + " ") > 0);
         apps.awaitConverged(name);
       }
       // a spec change after the upgrade is reconciled by the new operator and observed in the status
       cluster.kubectl("-n", NS, "patch", "sda", "upgrade-b", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
-      Apps.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
+      Wait.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
           .inNamespace(NS).withName("upgrade-b").get().getSpec().getMaxReplicas() == 4);
       apps.awaitConverged("upgrade-b");
       assertThat(apps.observedGeneration("upgrade-b")).isEqualTo(2);
-      Apps.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
+      Wait.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
           AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(5)));
 
       // --- nothing running was disturbed
@@ -142,7 +132,7 @@ class UpgradeIT {
         assertThat(replicaSets()).as("no rollout").isEqualTo(replicaSetsBefore);
       }
       // the previous release's rules move to the new ownership record without an edit: no roll, no metric gap
-      Apps.await("ownership record migrated").untilAsserted(() -> {
+      Wait.await("ownership record migrated").untilAsserted(() -> {
         var annotations = adapterConfigMap().getMetadata().getAnnotations();
         assertThat(annotations).doesNotContainKey(AdapterRules.LEGACY_ANNOTATION);
         assertThat(AdapterRules.Record.parse(annotations.get(AdapterRules.RECORD_ANNOTATION)).rules().keySet())
