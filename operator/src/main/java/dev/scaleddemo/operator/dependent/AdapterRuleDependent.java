@@ -5,6 +5,7 @@ import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.config.OperatorSettings.AdapterSettings;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.Conditions;
 import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -109,8 +110,8 @@ public class AdapterRuleDependent
       String metric = AdapterRules.metricName(app.getSpec());
       claimed.add(metric);
       boolean synced = app.getStatus() != null && app.getStatus().getConditions() != null
-          && app.getStatus().getConditions().stream().anyMatch(c -> "AdapterRuleSynced".equals(c.getType())
-              && "True".equals(c.getStatus()) && Objects.equals(c.getObservedGeneration(),
+          && app.getStatus().getConditions().stream().anyMatch(c -> Conditions.ADAPTER_RULE_SYNCED.equals(c.getType())
+              && Conditions.TRUE.equals(c.getStatus()) && Objects.equals(c.getObservedGeneration(),
                   app.getMetadata().getGeneration()));
       if (!synced || !intact.contains(metric)) out.add(ResourceID.fromResource(app));
     }
