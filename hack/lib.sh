@@ -41,6 +41,39 @@ go_install_tool() {
   echo "$root/bin/$name"
 }
 
+# go_build_local_tool NAME SRC_DIR [GO_MOD_EDIT]: builds the Go module in SRC_DIR (a small tool of this repo) into
+# $SDO_CACHE/NAME/<hash of its sources and GO_MOD_EDIT>/bin/NAME, once per hash (a marker file), under the build lock;
+# prints the binary's path. The build runs on a copy: GO_MOD_EDIT, a sed -E expression, may change go.mod there (a
+# dependency's version), and is then built with -mod=mod; without it go.sum pins every module (-mod=readonly).
+go_build_local_tool() {
+  local name=$1 src=$2 edit=${3:-} hash root work mod=readonly t0
+  hash=$({ cat "$src/go.mod" "$src/go.sum" "$src"/*.go; printf '%s' "$edit"; } | sha256sum | cut -c1-12)
+  root="$SDO_CACHE/$name/$hash"
+  lock_tool_build
+  if [ -f "$root/.built" ] && [ -x "$root/bin/$name" ]; then
+    log "$name $hash cached"
+    echo "$root/bin/$name"
+    return 0
+  fi
+  t0=$(date +%s)
+  log "go build $src${edit:+ (go.mod: $edit)}"
+  mkdir -p "$root/bin"
+  work=$(mktemp -d "${TMPDIR:-/tmp}/sdo-$name.XXXXXX")
+  cp "$src/go.mod" "$src/go.sum" "$src"/*.go "$work/"
+  if [ -n "$edit" ]; then
+    sed -i -E "$edit" "$work/go.mod"
+    mod=mod
+  fi
+  if ! (cd "$work" && GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false"       go build -mod="$mod" -p "${BUILD_PARALLELISM:-2}" -trimpath -ldflags "-s -w" -o "$root/bin/$name" .) >&2; then
+    rm -rf "$work"
+    die "go build of $src failed"
+  fi
+  rm -rf "$work"
+  touch "$root/.built"
+  log "$name $hash built in $(( $(date +%s) - t0 ))s"
+  echo "$root/bin/$name"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

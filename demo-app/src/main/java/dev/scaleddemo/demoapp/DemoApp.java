@@ -93,8 +93,7 @@ public final class DemoApp implements Handler {
         }
         long listening = System.currentTimeMillis();
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "shutdown"));
-        // JVM start time via the RuntimeMXBean only now: its JMX set-up costs 50-100 ms, which used to
-        // delay the listener.
+        // JVM start time via the RuntimeMXBean only once listening: its JMX set-up costs 50-100 ms.
         long t0 = ManagementFactory.getRuntimeMXBean().getStartTime();
         log("started: listening on " + config.bindAddress() + ":" + app.port()
                 + " host=" + app.hostname + " metric=" + config.wireName()

@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Test fixtures: samples as the API server would store them (namespace, uid, defaults from field initialisers). */
 public final class TestApps {
   public static final String NAMESPACE = "demo";
   public static final OperatorSettings SETTINGS = new OperatorSettings("example.org/demo-app:test",
-      new OperatorSettings.AdapterSettings("monitoring", "prometheus-adapter", "config.yaml", "prometheus-adapter"));
+      new OperatorSettings.AdapterSettings("monitoring", "prometheus-adapter", "config.yaml", "prometheus-adapter",
+          Duration.ofSeconds(30), 20, 512 * 1024));
 
   private TestApps() {}
 

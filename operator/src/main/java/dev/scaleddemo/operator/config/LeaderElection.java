@@ -6,22 +6,20 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Leader election, so that more than one replica of the operator can run: only the replica holding the Lease
- * reconciles, the others keep their informers warm and take over when the leader stops renewing.
+ * reconciles, the others keep their informers warm and take over when the leader stops renewing. The Lease is
+ * {@code scaleddemo.leader-election.lease-name} ({@link OperatorConfig#DEFAULT_LEASE_NAME}).
  *
  * <p>QOSDK looks this bean up when it builds JOSDK's configuration and uses it in the profiles listed in
  * {@code quarkus.operator-sdk.activate-leader-election-for-profiles} (default {@code prod}; tests run the
  * operator in the {@code test} profile without it). The Lease lives in {@code
- * scaleddemo.leader-election.lease-namespace} if set, else in the operator's own namespace, which the Deployment
- * passes as {@code KUBERNETES_NAMESPACE} (downward API; not referenced from application.properties, or the
- * Kubernetes extension would generate a literal value for it); when both are unset (running outside a cluster)
- * JOSDK falls back to the Kubernetes client's namespace. The identity is JOSDK's default, the pod's
- * {@code HOSTNAME}. The RBAC for it is the {@code scaled-demo-operator-leader-election} Role (leases:
+ * scaleddemo.leader-election.lease-namespace} if set, else in the Kubernetes client's namespace: the operator's
+ * own, which the Deployment passes as {@code KUBERNETES_NAMESPACE} (downward API; fabric8 reads that variable; not
+ * referenced from application.properties, or the Kubernetes extension would generate a literal value for it).
+ * The identity is JOSDK's default, the pod's {@code HOSTNAME}. The RBAC for it is the {@code scaled-demo-operator-leader-election} Role (leases:
  * get/create/update/patch in that namespace), configured in application.properties.
  *
  * <p>Losing the lease: JOSDK's default ({@code exitOnStopLeading}) calls {@code System.exit} from the callback,
@@ -33,17 +31,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class LeaderElection {
   private static final Logger LOG = Logger.getLogger(LeaderElection.class);
-  public static final String DEFAULT_LEASE_NAME = "scaled-demo-operator-lease";
 
   @Produces
   @Singleton
-  LeaderElectionConfiguration leaderElectionConfiguration(
-      @ConfigProperty(name = "scaleddemo.leader-election.lease-name", defaultValue = DEFAULT_LEASE_NAME)
-          String leaseName,
-      @ConfigProperty(name = "scaleddemo.leader-election.lease-namespace") Optional<String> leaseNamespace) {
-    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
-        .withLeaseNamespace(leaseNamespace.or(() -> Optional.ofNullable(System.getenv("KUBERNETES_NAMESPACE")))
-            .filter(s -> !s.isBlank()).orElse(null))
+  LeaderElectionConfiguration leaderElectionConfiguration(OperatorConfig config) {
+    var lease = config.leaderElection();
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(lease.leaseName())
+        .withLeaseNamespace(lease.leaseNamespace().filter(s -> !s.isBlank()).orElse(null))
         .withExitOnStopLeading(false)
         .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::stoppedLeading, leader -> { }))
         .build();

@@ -1,10 +1,11 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
-import dev.scaleddemo.operator.config.OperatorSettings;
+import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.config.OperatorSettings.AdapterSettings;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.Conditions;
 import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -20,6 +21,8 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -39,14 +42,22 @@ import org.jboss.logging.Logger;
 public class AdapterRuleDependent
     implements DependentResource<ConfigMap, ScaledDemoApp>, Deleter<ScaledDemoApp>, NameSetter {
   public static final String EVENT_SOURCE = "adapter-config";
-  /** Key under which the outcome is left in the workflow context for the status. */
-  public static final String STATE_KEY = "adapterRuleState";
+  /** Where {@link #reconcile} leaves this reconcile's outcome for {@link #outcome}. */
+  private static final String OUTCOME_KEY = AdapterRuleState.class.getName();
   private static final int MAX_ATTEMPTS = 8;
   private static final Logger LOG = Logger.getLogger(AdapterRuleDependent.class);
 
-  private final AdapterSettings adapter = OperatorSettings.fromConfig().adapter();
-  private final AdapterRoller roller = new AdapterRoller(adapter, Clock.systemUTC());
+  @Inject
+  OperatorConfig config;
+  private AdapterSettings adapter;
+  private AdapterRoller roller;
   private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
+
+  @PostConstruct
+  void configure() {
+    adapter = config.settings().adapter();
+    roller = new AdapterRoller(adapter, Clock.systemUTC());
+  }
 
   /** The workflow resolves dependsOn by this name, so it must be the one given in @Dependent. */
   @Override
@@ -99,8 +110,8 @@ public class AdapterRuleDependent
       String metric = AdapterRules.metricName(app.getSpec());
       claimed.add(metric);
       boolean synced = app.getStatus() != null && app.getStatus().getConditions() != null
-          && app.getStatus().getConditions().stream().anyMatch(c -> "AdapterRuleSynced".equals(c.getType())
-              && "True".equals(c.getStatus()) && Objects.equals(c.getObservedGeneration(),
+          && app.getStatus().getConditions().stream().anyMatch(c -> Conditions.ADAPTER_RULE_SYNCED.equals(c.getType())
+              && Conditions.TRUE.equals(c.getStatus()) && Objects.equals(c.getObservedGeneration(),
                   app.getMetadata().getGeneration()));
       if (!synced || !intact.contains(metric)) out.add(ResourceID.fromResource(app));
     }
@@ -118,8 +129,13 @@ public class AdapterRuleDependent
         .collect(Collectors.toList());
     live.add(app); // this reconcile's copy: the cache may lag behind a just-created or just-changed app
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), live, app);
-    ctx.managedWorkflowAndDependentResourceContext().put(STATE_KEY, state);
+    ctx.managedWorkflowAndDependentResourceContext().put(OUTCOME_KEY, state);
     return ReconcileResult.noOperation(null);
+  }
+
+  /** What the last {@link #reconcile} in this context found; empty when it did not run. */
+  public static Optional<AdapterRuleState> outcome(Context<ScaledDemoApp> ctx) {
+    return ctx.managedWorkflowAndDependentResourceContext().get(OUTCOME_KEY, AdapterRuleState.class);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
-import dev.scaleddemo.operator.config.OperatorSettings;
+import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.manifest.DeploymentManifest;
 import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -9,17 +9,20 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ScaledDemoApp> {
-  private final OperatorSettings settings = OperatorSettings.fromConfig();
+  @Inject
+  OperatorConfig config;
 
+  // QOSDK's build step reads the resource type from a no-argument constructor (it generates the RBAC from it)
   public DeploymentDependent() {
     super(Deployment.class);
   }
 
   @Override
   protected Deployment desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return DeploymentManifest.build(app, settings);
+    return DeploymentManifest.build(app, config.settings());
   }
 }

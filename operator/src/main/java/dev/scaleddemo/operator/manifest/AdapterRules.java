@@ -43,6 +43,8 @@ public final class AdapterRules {
   public static final String CONFIG_HASH_ANNOTATION = "scaleddemo.dev/adapter-config-hash";
   /** Deployment annotation: when the operator last rolled the adapter (coalescing survives operator restarts). */
   public static final String ROLLED_AT_ANNOTATION = "scaleddemo.dev/adapter-rolled-at";
+  /** What the operator's rules select of a counter: every series that has a pod and a namespace. */
+  private static final String SERIES_SELECTOR = "{namespace!=\"\",pod!=\"\"}";
   /** The tutorial's window: its rules keep the tutorial's metric name. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(2);
 
@@ -60,7 +62,7 @@ public final class AdapterRules {
   /** One rule the operator writes: a counter's rate over one window, served as {@code metric}. */
   public record Rule(String counter, String window, String metric) {
     public String seriesQuery() {
-      return counter + "{namespace!=\"\",pod!=\"\"}";
+      return AdapterRules.seriesQuery(counter);
     }
 
     public String metricsQuery() {
@@ -327,11 +329,15 @@ public final class AdapterRules {
     return ours;
   }
 
+  /** The seriesQuery of the operator's rule for {@code counter}. */
+  public static String seriesQuery(String counter) {
+    return counter + SERIES_SELECTOR;
+  }
+
   private static boolean hasOurSeriesQuery(Node node, String metric) {
     String query = AdapterConfigCheck.stringField(node, "seriesQuery");
-    String suffix = "{namespace!=\"\",pod!=\"\"}";
-    if (query == null || !query.endsWith(suffix)) return false;
-    String counter = query.substring(0, query.length() - suffix.length());
+    if (query == null || !query.endsWith(SERIES_SELECTOR)) return false;
+    String counter = query.substring(0, query.length() - SERIES_SELECTOR.length());
     return counter.endsWith("_total") && metric.startsWith(MetricSpec.perSecondName(counter));
   }
 
@@ -344,7 +350,7 @@ public final class AdapterRules {
   private static boolean isLegacy(Node node, String as, Set<String> legacyCounters) {
     String query = AdapterConfigCheck.stringField(node, "seriesQuery");
     return legacyCounters.stream().anyMatch(c -> MetricSpec.perSecondName(c).equals(as)
-        && (c + "{namespace!=\"\",pod!=\"\"}").equals(query));
+        && seriesQuery(c).equals(query));
   }
 
   public static Set<String> parseLegacy(String annotation) {

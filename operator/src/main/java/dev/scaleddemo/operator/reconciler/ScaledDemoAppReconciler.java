@@ -87,14 +87,12 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
         // children the API server refused (by dependent name): reported as status, the rest stays as it is
         e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
       }
-      rule = workflow.get(AdapterRuleDependent.STATE_KEY, AdapterRuleState.class).orElse(rule);
+      rule = AdapterRuleDependent.outcome(ctx).orElse(rule);
     }
     var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
         ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors);
     var status = StatusCalculator.compute(app, observed, clock.instant());
     StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status);
-
-    boolean waitingOnOthers = monitoring != MonitoringState.AVAILABLE || !rule.synced() || !errors.isEmpty();
     UpdateControl<ScaledDemoApp> control;
     if (status.equals(app.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -104,7 +102,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     // one line per reconcile at DEBUG: tests count reconciles in steady state with it
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
         app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
-    return waitingOnOthers && problems.isEmpty() ? control.rescheduleAfter(RECHECK) : control;
+    return StatusCalculator.waitingOnOthers(observed) ? control.rescheduleAfter(RECHECK) : control;
   }
 
   /** Anything else that failed (e.g. the status patch): Ready=False with the message; JOSDK retries. */

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -24,11 +26,20 @@ final class StatusEvents {
       Conditions.MONITORING_AVAILABLE, Conditions.ADAPTER_RULE_SYNCED, Conditions.SCALING_ACTIVE);
 
   private static final String CONTROLLER = "scaleddemo.dev/scaled-demo-operator";
-  private static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "scaled-demo-operator");
+  /** The pod's name in a cluster (its hostname). */
+  private static final String INSTANCE = hostname();
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private StatusEvents() {}
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "scaled-demo-operator";
+    }
+  }
 
   static void emitTransitions(KubernetesClient client, ScaledDemoApp app, ScaledDemoAppStatus before,
       ScaledDemoAppStatus after) {

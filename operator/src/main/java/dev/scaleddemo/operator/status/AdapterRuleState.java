@@ -14,7 +14,7 @@ public record AdapterRuleState(boolean synced, String reason, String message) {
   /** The API server refused the update for a reason retrying will not fix. */
   public static final String CONFIG_REJECTED = "AdapterConfigRejected";
   public static final String ERROR = "AdapterSyncError";
-  public static final String NOT_RUN = "NotReconciled";
+  public static final String NOT_RUN = Conditions.NOT_RECONCILED;
 
   public static AdapterRuleState ok(String message) {
     return new AdapterRuleState(true, SYNCED, message);

@@ -24,6 +24,19 @@ public final class Conditions {
   /** Ready=False reasons that the operator itself decides. */
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RECONCILE_ERROR = "ReconcileError";
+  public static final String DEPLOYMENT_UNAVAILABLE = "DeploymentUnavailable";
+  public static final String MONITORING_UNAVAILABLE = "MonitoringUnavailable";
+  public static final String ADAPTER_RULE_NOT_SYNCED = "AdapterRuleNotSynced";
+
+  // Reasons of Ready=True, SpecValid, MonitoringAvailable, DeploymentAvailable and the mirrored HPA conditions
+  public static final String REASON_READY = "Ready";
+  public static final String VALID = "Valid";
+  public static final String SERVICE_MONITOR_RECONCILED = "ServiceMonitorReconciled";
+  public static final String NOT_RECONCILED = "NotReconciled";
+  public static final String DEPLOYMENT_MISSING = "DeploymentMissing";
+  public static final String MINIMUM_REPLICAS_AVAILABLE = "MinimumReplicasAvailable";
+  public static final String NO_READY_REPLICAS = "NoReadyReplicas";
+  public static final String AUTOSCALER_PENDING = "AutoscalerPending";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -24,6 +24,15 @@ import java.util.stream.Collectors;
 public final class StatusCalculator {
   private StatusCalculator() {}
 
+  /**
+   * True while a valid app waits on something outside its spec (the ServiceMonitor CRD, the adapter, a child the API
+   * server refused): the reconciler looks again soon instead of at the periodic interval.
+   */
+  public static boolean waitingOnOthers(Observed o) {
+    return o.specProblems().isEmpty() && (o.monitoring() != MonitoringState.AVAILABLE || !o.adapterRule().synced()
+        || !o.childErrors().isEmpty());
+  }
+
   public static ScaledDemoAppStatus compute(ScaledDemoApp app, Observed o, Instant now) {
     ScaledDemoAppStatus previous = app.getStatus();
     Long generation = app.getMetadata().getGeneration();
@@ -31,7 +40,7 @@ public final class StatusCalculator {
     var c = new Builder(prev, generation, now);
 
     boolean specValid = o.specProblems().isEmpty();
-    c.set(SPEC_VALID, specValid, specValid ? "Valid" : INVALID_SPEC,
+    c.set(SPEC_VALID, specValid, specValid ? VALID : INVALID_SPEC,
         specValid ? "The spec is valid." : String.join("; ", o.specProblems()));
 
     boolean deploymentAvailable = deploymentAvailable(o.deployment());
@@ -40,9 +49,9 @@ public final class StatusCalculator {
 
     boolean monitoring = o.monitoring() == MonitoringState.AVAILABLE;
     c.set(MONITORING_AVAILABLE, monitoring, switch (o.monitoring()) {
-      case AVAILABLE -> "ServiceMonitorReconciled";
-      case CRD_MISSING -> "ServiceMonitorCRDMissing";
-      case NOT_RECONCILED -> "NotReconciled";
+      case AVAILABLE -> SERVICE_MONITOR_RECONCILED;
+      case CRD_MISSING -> SERVICE_MONITOR_CRD_MISSING;
+      case NOT_RECONCILED -> NOT_RECONCILED;
     }, switch (o.monitoring()) {
       case AVAILABLE -> "Prometheus scrapes the app through ServiceMonitor " + app.getMetadata().getName() + ".";
       case CRD_MISSING -> "The monitoring.coreos.com/v1 ServiceMonitor CRD is not installed: nothing scrapes the app,"
@@ -65,16 +74,16 @@ public final class StatusCalculator {
       notReadyMessage = o.childErrors().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
           .sorted().collect(Collectors.joining("; "));
     } else if (!deploymentAvailable) {
-      notReady = "DeploymentUnavailable";
+      notReady = DEPLOYMENT_UNAVAILABLE;
       notReadyMessage = deploymentMessage(o.deployment());
     } else if (!monitoring) {
-      notReady = "MonitoringUnavailable";
+      notReady = MONITORING_UNAVAILABLE;
       notReadyMessage = c.get(MONITORING_AVAILABLE).getMessage();
     } else if (!rule.synced()) {
-      notReady = "AdapterRuleNotSynced";
+      notReady = ADAPTER_RULE_NOT_SYNCED;
       notReadyMessage = rule.message();
     }
-    c.set(READY, notReady == null, notReady == null ? "Ready" : notReady,
+    c.set(READY, notReady == null, notReady == null ? REASON_READY : notReady,
         notReady == null ? "The app is available and its autoscaling setup is in place." : notReadyMessage);
     setProgress(c, o);
 
@@ -180,10 +189,10 @@ public final class StatusCalculator {
   }
 
   private static String deploymentReason(Deployment d, boolean available) {
-    if (d == null) return "DeploymentMissing";
-    if (available) return "MinimumReplicasAvailable";
+    if (d == null) return DEPLOYMENT_MISSING;
+    if (available) return MINIMUM_REPLICAS_AVAILABLE;
     return deploymentCondition(d, "Available").map(DeploymentCondition::getReason).filter(Objects::nonNull)
-        .orElse("NoReadyReplicas");
+        .orElse(NO_READY_REPLICAS);
   }
 
   private static String deploymentMessage(Deployment d) {
@@ -204,7 +213,7 @@ public final class StatusCalculator {
       if (hc.isPresent()) {
         c.set(type, hc.get().getStatus(), hc.get().getReason(), hc.get().getMessage());
       } else {
-        c.set(type, UNKNOWN, "AutoscalerPending", "The HorizontalPodAutoscaler has not reported " + type + " yet.");
+        c.set(type, UNKNOWN, AUTOSCALER_PENDING, "The HorizontalPodAutoscaler has not reported " + type + " yet.");
       }
     }
   }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -162,32 +161,10 @@ public final class E2EStack {
   private record Result(int code, String out) {}
 
   private Result run(Duration timeout, String... cmd) {
-    try {
-      Path out = Files.createTempFile("sdo-e2e-", ".out");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-            .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-        pb.environment().put("KUBECTL", cluster.kubectlBinary().toString());
-        pb.environment().put("E2E_STATE", state.toString());
-        pb.environment().put("E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR);
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", cmd) + "\n"
-              + Files.readString(out));
-        }
-        String output = Files.readString(out);
-        LOG.debugf("%s:%n%s", String.join(" ", cmd), output);
-        return new Result(p.exitValue(), output);
-      } finally {
-        Files.deleteIfExists(out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + String.join(" ", cmd), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
-    }
+    LocalCluster.Result r = LocalCluster.exec(root, Map.of("KUBECONFIG", cluster.kubeconfig().toString(),
+        "KUBECTL", cluster.kubectlBinary().toString(), "E2E_STATE", state.toString(),
+        "E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR), timeout, null, cmd);
+    LOG.debugf("%s:%n%s", String.join(" ", cmd), r.output());
+    return new Result(r.code(), r.output());
   }
 }

@@ -1,12 +1,17 @@
 package dev.scaleddemo.operator.e2e;
 
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.scaleddemo.operator.it.NeedsCluster;
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.it.KubectlTable;
 import dev.scaleddemo.operator.it.LocalCluster;
 import dev.scaleddemo.operator.it.LocalClusterResource;
 import dev.scaleddemo.operator.it.Sampler;
+import dev.scaleddemo.operator.it.SdaAssert;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,9 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Apps use the fastest settings the CRD lets a Prometheus honour sensibly (1s scrape, 4s window, the minimum
  * of 4 intervals) and an HPA behaviour without scale-down delay, so each scenario takes tens of seconds.
  */
+@NeedsCluster({Capability.FAKE_NODES, Capability.HOST_PROCESS_PODS})
 @QuarkusTest
 @QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true, initArgs =
     @io.quarkus.test.common.ResourceArg(name = "scaleddemo.adapter.roll-interval", value = "2s"))
@@ -137,7 +140,7 @@ class ScalingE2EIT {
           assertThat(sda.getStatus().getDesiredReplicas()).isEqualTo(3);
           String table = cluster.kubectl("get", "sda", app, "-n", ns);
           LOG.infof("kubectl get sda:%n%s", table);
-          Map<String, String> cells = cells(table);
+          Map<String, String> cells = KubectlTable.firstRow(table);
           assertThat(cells.get("CLICKS/S")).isEqualTo(sda.getStatus().getCurrentClicksPerSecondPerPod());
           assertThat(cells.get("REPLICAS")).isEqualTo("3");
         });
@@ -337,10 +340,8 @@ class ScalingE2EIT {
 
   private String namespace(String prefix) {
     String ns = prefix + "-" + Long.toString(System.nanoTime() % 100000, 36);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(ns), "apply", "-f", "-");
     namespaces.add(ns);
-    await("default ServiceAccount in " + ns, Duration.ofSeconds(30))
-        .until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+    cluster.createNamespace(ns);
     return ns;
   }
 
@@ -403,19 +404,13 @@ class ScalingE2EIT {
   }
 
   private Condition condition(String ns, String name, String type) {
-    ScaledDemoApp sda = sda(ns, name);
-    Optional<Condition> c = sda.getStatus() == null ? Optional.empty()
-        : sda.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
-    return c.orElseThrow(() -> new AssertionError("no " + type + " condition on " + ns + "/" + name));
+    return SdaAssert.condition(sda(ns, name), type)
+        .orElseThrow(() -> new AssertionError("no " + type + " condition on " + ns + "/" + name));
   }
 
   private void awaitReady(String ns, String name) {
     await(ns + "/" + name + " Ready", Duration.ofSeconds(90)).untilAsserted(() -> {
-      ScaledDemoApp sda = sda(ns, name);
-      assertThat(sda.getStatus()).isNotNull();
-      Condition ready = sda.getStatus().getConditions().get(0);
-      assertThat(ready.getType()).isEqualTo("Ready");
-      assertThat(ready.getStatus()).as(ready.getMessage()).isEqualTo("True");
+      SdaAssert.assertThat(sda(ns, name)).isReady();
       assertThat(stack.pods(ns, name)).as("demo-app processes").isNotEmpty().allMatch(E2EStack.PodProcess::serving);
     });
   }
@@ -481,30 +476,6 @@ class ScalingE2EIT {
     replicas.forEach((app, n) -> assertThat(start.get(app).get(0)).as(what + ": " + app).isEqualTo(n));
     int samples = Sampler.holds(what, window, Duration.ofMillis(500), states, start);
     LOG.infof("%s: %d samples, no change", what, samples);
-  }
-
-  private static Map<String, String> cells(String table) {
-    List<String> lines = table.lines().toList();
-    String header = lines.get(0);
-    String row = lines.get(1);
-    Map<String, String> cells = new java.util.LinkedHashMap<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(header);
-    List<Integer> starts = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    while (m.find()) {
-      names.add(m.group());
-      starts.add(m.start());
-    }
-    for (int i = 0; i < names.size(); i++) {
-      int start = Math.min(starts.get(i), row.length());
-      int end = i + 1 < names.size() ? Math.min(starts.get(i + 1), row.length()) : row.length();
-      cells.put(names.get(i), row.substring(start, end).trim());
-    }
-    return cells;
-  }
-
-  private static ConditionFactory await(String alias, Duration atMost) {
-    return Awaitility.await(alias).atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions();
   }
 
   private static String httpGet(String url) throws Exception {

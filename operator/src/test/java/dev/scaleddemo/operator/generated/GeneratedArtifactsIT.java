@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.Regeneration;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.LocalCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * checked-in copy under crds/, and the RBAC. {@code -Dcrds.update=true} refreshes crds/.
  */
 class GeneratedArtifactsIT {
-  static final String CRD_FILE = "scaleddemoapps.scaleddemo.dev-v1.yml";
+  static final String CRD_FILE = LocalCluster.CRD_FILE;
   static final Path GENERATED = Path.of("target/kubernetes");
 
   static CustomResourceDefinition crd() throws IOException {

@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.manifest.AdapterConfigText;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true, initArgs = {
     @ResourceArg(name = "scaleddemo.adapter.roll-interval", value = AdapterConfigIT.ROLL_INTERVAL_SECONDS + "s"),
     @ResourceArg(name = "scaleddemo.adapter.max-rules-per-namespace", value = "2")})
+@NeedsCluster(Capability.FAKE_NODES)
 class AdapterConfigIT {
   static final int ROLL_INTERVAL_SECONDS = 10;
   private static final Path CORPUS = Path.of("src/test/resources/adapter-configs");
@@ -58,7 +60,7 @@ class AdapterConfigIT {
   void deleteApps() {
     for (String ns : List.of(NS, NS2)) {
       apps(ns).all().inNamespace(ns).delete();
-      Apps.await("apps in " + ns + " gone").until(() -> apps(ns).all().inNamespace(ns).list().getItems().isEmpty());
+      Wait.await("apps in " + ns + " gone").until(() -> apps(ns).all().inNamespace(ns).list().getItems().isEmpty());
     }
   }
 
@@ -91,7 +93,7 @@ class AdapterConfigIT {
     assertThat((String) served.get("message")).contains("rules[0]", "window 2m", "http_requests_per_second");
 
     deleteApps();
-    Apps.await("admin's config back byte for byte").untilAsserted(() -> assertThat(adapterConfig()).isEqualTo(admin));
+    Wait.await("admin's config back byte for byte").untilAsserted(() -> assertThat(adapterConfig()).isEqualTo(admin));
   }
 
   /** An admin's typo makes the config one prometheus-adapter refuses: nothing is written or rolled, deletes pass. */
@@ -102,7 +104,7 @@ class AdapterConfigIT {
     ConfigMap before = adapterConfigMap();
     String hashBefore = rolledHash();
     create(NS, "typo", "typo_clicks_total", "2m");
-    Apps.await("AdapterConfigInvalid").untilAsserted(() -> {
+    Wait.await("AdapterConfigInvalid").untilAsserted(() -> {
       Map<String, Object> c = apps(NS).condition("typo", "AdapterRuleSynced");
       assertThat(c).isNotNull();
       assertThat(c.get("reason")).isEqualTo(AdapterRuleState.CONFIG_INVALID);
@@ -113,7 +115,7 @@ class AdapterConfigIT {
     assertThat(rolledHash()).as("not rolled").isEqualTo(hashBefore);
 
     apps(NS).app("typo").delete();
-    Apps.await("deleted although the config is broken").atMost(Duration.ofSeconds(30))
+    Wait.await("deleted although the config is broken").atMost(Duration.ofSeconds(30))
         .until(() -> apps(NS).app("typo").get() == null);
     cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
   }
@@ -127,7 +129,7 @@ class AdapterConfigIT {
     create(NS, "second", "limit_two_total", "2m");
     apps(NS).awaitConverged("second");
     create(NS, "third", "limit_three_total", "2m");
-    Apps.await("third refused").untilAsserted(() -> {
+    Wait.await("third refused").untilAsserted(() -> {
       Map<String, Object> c = apps(NS).condition("third", "AdapterRuleSynced");
       assertThat(c).isNotNull();
       assertThat(c.get("reason")).isEqualTo(AdapterRuleState.RULE_LIMIT);
@@ -145,7 +147,7 @@ class AdapterConfigIT {
     cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
     create(NS, "flipper", "flip_0_total", "2m");
     apps(NS).awaitConverged("flipper");
-    Apps.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
+    Wait.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
     List<String> hashes = new ArrayList<>();
     hashes.add(rolledHash());
     long start = System.nanoTime();
@@ -157,7 +159,7 @@ class AdapterConfigIT {
       String h = rolledHash();
       if (!h.equals(hashes.get(hashes.size() - 1))) hashes.add(h);
     }
-    Apps.await("the last change rolled").atMost(Duration.ofSeconds(3L * ROLL_INTERVAL_SECONDS + 30))
+    Wait.await("the last change rolled").atMost(Duration.ofSeconds(3L * ROLL_INTERVAL_SECONDS + 30))
         .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
           String h = rolledHash();
           if (!h.equals(hashes.get(hashes.size() - 1))) hashes.add(h);
@@ -189,7 +191,7 @@ class AdapterConfigIT {
     List<String> files = new ArrayList<>();
     List<String> uids = new ArrayList<>();
     for (String ns : List.of(NS, NS2)) {
-      Apps.await("dashboard in " + ns).until(() -> client.configMaps().inNamespace(ns).withName("shop-dashboard").get()
+      Wait.await("dashboard in " + ns).until(() -> client.configMaps().inNamespace(ns).withName("shop-dashboard").get()
           != null);
       var data = client.configMaps().inNamespace(ns).withName("shop-dashboard").get().getData();
       files.addAll(data.keySet());

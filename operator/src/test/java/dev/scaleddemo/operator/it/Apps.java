@@ -1,41 +1,64 @@
 package dev.scaleddemo.operator.it;
 
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.assertj.core.api.Assertions;
 import org.awaitility.core.ConditionFactory;
 
-/** ScaledDemoApps of one namespace as the API server stores them: conditions, observedGeneration, waits. */
-final class Apps {
-  static final String API_VERSION = "scaleddemo.dev/v1alpha1";
-  static final String KIND = "ScaledDemoApp";
+/**
+ * ScaledDemoApps of one namespace as the API server stores them: created from YAML as a user would write them, read
+ * back as the typed {@link ScaledDemoApp} (or, for objects the model may not hold, untyped), and waited for.
+ */
+public final class Apps {
+  public static final String API_VERSION = HasMetadata.getApiVersion(ScaledDemoApp.class);
+  public static final String KIND = HasMetadata.getKind(ScaledDemoApp.class);
 
   private final KubernetesClient client;
   private final String namespace;
 
-  Apps(KubernetesClient client, String namespace) {
+  public Apps(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
   }
 
-  Resource<GenericKubernetesResource> app(String name) {
+  /** The app, typed; null when it does not exist. */
+  public ScaledDemoApp get(String name) {
+    return typed().withName(name).get();
+  }
+
+  public NonNamespaceOperation<ScaledDemoApp, KubernetesResourceList<ScaledDemoApp>, Resource<ScaledDemoApp>> typed() {
+    return client.resources(ScaledDemoApp.class).inNamespace(namespace);
+  }
+
+  /** Deletes every app of the namespace and waits until they are gone (finalizers done). */
+  public void deleteAll() {
+    typed().delete();
+    await("all ScaledDemoApps in " + namespace + " gone").until(() -> typed().list().getItems().isEmpty());
+  }
+
+  public Resource<GenericKubernetesResource> app(String name) {
     return all().inNamespace(namespace).withName(name);
   }
 
-  MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all() {
+  public MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> all() {
     return client.genericKubernetesResources(API_VERSION, KIND);
   }
 
   @SuppressWarnings("unchecked")
-  Map<String, Object> condition(String name, String type) {
+  public Map<String, Object> condition(String name, String type) {
     GenericKubernetesResource app = app(name).get();
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return null;
@@ -48,17 +71,24 @@ final class Apps {
   }
 
   /** A ScaledDemoApp manifest with the given name and (YAML, top-level) spec/metadata lines. */
-  static String yaml(String name, String specYaml) {
+  public static String yaml(String name, String specYaml) {
     return "apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: " + name + "\n" + specYaml;
   }
 
-  GenericKubernetesResource create(String name, String specYaml) {
-    GenericKubernetesResource app = Serialization.unmarshal(yaml(name, specYaml), GenericKubernetesResource.class);
-    return client.resource(app).inNamespace(namespace).create();
+  /** Creates the app from {@code specYaml} (stored as written, no client-side defaults); returns what was stored. */
+  public ScaledDemoApp create(String name, String specYaml) {
+    return create(yaml(name, specYaml));
+  }
+
+  /** Same, from a whole manifest (e.g. a sample). */
+  public ScaledDemoApp create(String manifestYaml) {
+    GenericKubernetesResource app = Serialization.unmarshal(manifestYaml, GenericKubernetesResource.class);
+    return Serialization.unmarshal(Serialization.asJson(client.resource(app).inNamespace(namespace).create()),
+        ScaledDemoApp.class);
   }
 
   /** Creates the app, expecting the API server to refuse it; returns the refusal. */
-  KubernetesClientException refusal(String name, String specYaml) {
+  public KubernetesClientException refusal(String name, String specYaml) {
     try {
       create(name, specYaml);
     } catch (KubernetesClientException e) {
@@ -68,7 +98,7 @@ final class Apps {
     throw new AssertionError("the API server admitted " + name + ":\n" + specYaml);
   }
 
-  long observedGeneration(String name) {
+  public long observedGeneration(String name) {
     GenericKubernetesResource app = app(name).get();
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
       return -1;
@@ -76,26 +106,35 @@ final class Apps {
     return status.get("observedGeneration") instanceof Number n ? n.longValue() : -1;
   }
 
-  long generation(String name) {
+  public long generation(String name) {
     return app(name).get().getMetadata().getGeneration();
   }
 
-  void awaitReady(String name) {
-    await(name + " Ready").until(() -> {
-      Map<String, Object> ready = condition(name, "Ready");
-      return ready != null && "True".equals(ready.get("status"));
-    });
+  /** Waits for Ready=True; returns the app as it was then. */
+  public ScaledDemoApp awaitReady(String name) {
+    return awaitApp(name + " Ready", name, app -> SdaAssert.assertThat(app).isReady());
   }
 
-  /** Ready and the status describes the current spec. */
-  void awaitConverged(String name) {
-    await(name + " Ready at its current generation").until(() -> {
-      Map<String, Object> ready = condition(name, "Ready");
-      return ready != null && "True".equals(ready.get("status")) && observedGeneration(name) == generation(name);
-    });
+  /** Ready, and the status describes the current spec; returns the app as it was then. */
+  public ScaledDemoApp awaitConverged(String name) {
+    return awaitApp(name + " Ready at its current generation", name,
+        app -> SdaAssert.assertThat(app).isReady().hasObservedCurrentGeneration());
   }
 
-  static ConditionFactory await(String what) {
-    return Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500));
+  /** Waits until the app passes {@code check}; the timeout names the app's last status. */
+  public ScaledDemoApp awaitApp(String what, String name, Consumer<ScaledDemoApp> check) {
+    AtomicReference<ScaledDemoApp> last = new AtomicReference<>();
+    await(what).untilAsserted(() -> {
+      ScaledDemoApp app = get(name);
+      last.set(app);
+      Assertions.assertThat(app).as(namespace + "/" + name).isNotNull();
+      check.accept(app);
+    });
+    return last.get();
+  }
+
+  /** {@link Wait#await(String)}, for callers that have Apps at hand. */
+  public static ConditionFactory await(String what) {
+    return Wait.await(what);
   }
 }

@@ -1,8 +1,9 @@
 package dev.scaleddemo.operator.it;
 
-import static dev.scaleddemo.operator.it.Apps.await;
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleddemo.operator.Regeneration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * test writes them (scrubbed of uids, resource versions and times), otherwise it checks the committed ones are
  * what the operator writes today (besides the HPA's own conditions, which come on the HPA controller's schedule).
  */
+@NeedsCluster(Capability.FAKE_NODES)
 class GitOpsHealthIT {
   static final String NS = "sdo-gitops";
   static final ObjectMapper JSON = new ObjectMapper();

@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.health.InformerLiveness;
 import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the probes stay truthful; a child the API server refuses becomes status and nothing running is deleted. The
  * packaged operator runs as a process, so the bad objects exist before it starts.
  */
+@NeedsCluster(Capability.FAKE_NODES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
@@ -199,7 +201,7 @@ class HostileInputIT {
     good.create("neighbour", "spec: {}");
     good.awaitConverged("neighbour");
     for (String name : stored.keySet()) {
-      Apps.await(name + " reports InvalidSpec").untilAsserted(() -> {
+      Wait.await(name + " reports InvalidSpec").untilAsserted(() -> {
         Map<String, Object> ready = bad.condition(name, Conditions.READY);
         assertThat(ready).as(name + ", operator log:\n" + operator.log().lines().filter(l -> l.contains(name))
             .collect(Collectors.joining("\n"))).isNotNull();
@@ -208,7 +210,7 @@ class HostileInputIT {
         assertThat((String) ready.get("message")).contains(field.get(name)).doesNotContain("java.", "io.fabric8");
         assertThat(((Number) ready.get("observedGeneration")).longValue()).isEqualTo(bad.generation(name));
       });
-      Apps.await(name + " has a Warning event").untilAsserted(() ->
+      Wait.await(name + " has a Warning event").untilAsserted(() ->
           assertThat(client.events().v1().events().inNamespace(NS_BAD).list().getItems())
               .anySatisfy(ev -> {
                 assertThat(ev.getRegarding().getName()).isEqualTo(name);
@@ -228,7 +230,7 @@ class HostileInputIT {
 
     // the owner can still delete them: the cleanup does not need a readable spec
     bad.all().inNamespace(NS_BAD).delete();
-    Apps.await("bad apps deleted").untilAsserted(() -> {
+    Wait.await("bad apps deleted").untilAsserted(() -> {
       var left = bad.all().inNamespace(NS_BAD).list().getItems();
       assertThat(left).as(() -> "still there: " + left.stream().map(a -> a.getMetadata().getName() + " "
           + a.getMetadata().getFinalizers()).toList() + ", operator log:\n" + operator.log().lines()
@@ -252,7 +254,7 @@ class HostileInputIT {
     Ingress probe = new IngressBuilder().withNewMetadata().withName("policy-probe").endMetadata().withNewSpec()
         .withNewDefaultBackend().withNewService().withName("x").withNewPort().withNumber(80).endPort().endService()
         .endDefaultBackend().endSpec().build();
-    Apps.await("admission policy active").until(() -> {
+    Wait.await("admission policy active").until(() -> {
       try {
         client.network().v1().ingresses().inNamespace(NS_GOOD).resource(probe).dryRun().create();
         return false;
@@ -268,7 +270,7 @@ class HostileInputIT {
       return a;
     });
     long generation = good.generation(name);
-    Apps.await(name + " reports the refused Ingress").untilAsserted(() -> {
+    Wait.await(name + " reports the refused Ingress").untilAsserted(() -> {
       Map<String, Object> ready = good.condition(name, Conditions.READY);
       assertThat(ready.get("status")).isEqualTo(Conditions.FALSE);
       assertThat(ready.get("reason")).isEqualTo(Conditions.RECONCILE_ERROR);

@@ -2,10 +2,10 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * reconciles; killed without a goodbye (SIGKILL, the lease is not released), the other replica takes over once the
  * lease expired (not before, and within a few seconds after) and reconciles a change made in between.
  */
+@NeedsCluster(Capability.FAKE_NODES)
 class LeaderElectionIT {
   static final String NS = "sdo-leader-" + UUID.randomUUID().toString().substring(0, 8);
-  static final String LEASE = "scaled-demo-operator-lease";
 
   static LocalCluster cluster;
   static KubernetesClient client;
@@ -33,7 +33,7 @@ class LeaderElectionIT {
     cluster = LocalCluster.get();
     client = cluster.newClient();
     apps = new Apps(client, NS);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+    cluster.createNamespace(NS);
   }
 
   @AfterAll
@@ -48,24 +48,16 @@ class LeaderElectionIT {
     OperatorProcess first = OperatorProcess.start(cluster, "replica-1", Map.of());
     OperatorProcess second = null;
     try {
-      Apps.await("replica-1 holds the lease").until(() -> "replica-1".equals(holder()));
+      Wait.await("replica-1 holds the lease").until(() -> "replica-1".equals(holder()));
       second = OperatorProcess.start(cluster, "replica-2", Map.of());
 
-      cluster.kubectlStdin("""
-          apiVersion: scaleddemo.dev/v1alpha1
-          kind: ScaledDemoApp
-          metadata:
-            name: led
-          spec:
-            metric:
-              counter: led_clicks_total
-          """, "-n", NS, "apply", "-f", "-");
+      apps.create("led", "spec:\n  metric:\n    counter: led_clicks_total\n");
       apps.awaitConverged("led");
       assertThat(reconciles(first)).as("the leader reconciles").isPositive();
       assertThat(reconciles(second)).as("the standby does not").isZero();
       assertThat(holder()).isEqualTo("replica-1");
 
-      LeaseWatch leaseWatch = LeaseWatch.start(client, OperatorProcess.NAMESPACE, LEASE);
+      LeaseWatch leaseWatch = LeaseWatch.start(client, OperatorProcess.NAMESPACE, LeaseWatch.LEASE);
       first.kill();
       Instant killedAt = Instant.now();
       Lease before = lease(); // the leader's last renewal: it cannot renew any more
@@ -73,7 +65,7 @@ class LeaderElectionIT {
       cluster.kubectl("-n", NS, "patch", "sda", "led", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":6}}}");
 
       OperatorProcess standby = second;
-      Apps.await("replica-2 takes the lease").atMost(Duration.ofSeconds(60))
+      Wait.await("replica-2 takes the lease").atMost(Duration.ofSeconds(60))
           .until(() -> "replica-2".equals(holder()));
       Lease after = lease();
       Instant lastRenewByLeader = before.getSpec().getRenewTime().toInstant();
@@ -91,7 +83,7 @@ class LeaderElectionIT {
       assertThat(Duration.between(lastRenewByLeader, acquired)).as("no takeover before the lease expired")
           .isGreaterThanOrEqualTo(leaseDuration);
 
-      Apps.await("the new leader reconciles the change made in between").until(() -> client.autoscaling().v2()
+      Wait.await("the new leader reconciles the change made in between").until(() -> client.autoscaling().v2()
           .horizontalPodAutoscalers().inNamespace(NS).withName("led").get().getSpec().getMaxReplicas() == 6);
       apps.awaitConverged("led");
       assertThat(apps.observedGeneration("led")).isEqualTo(2);
@@ -108,12 +100,11 @@ class LeaderElectionIT {
   }
 
   static String holder() {
-    Lease lease = lease();
-    return lease == null ? null : lease.getSpec().getHolderIdentity();
+    return LeaseWatch.holder(client, OperatorProcess.NAMESPACE);
   }
 
   static Lease lease() {
-    return client.resources(Lease.class).inNamespace(OperatorProcess.NAMESPACE).withName(LEASE).get();
+    return client.resources(Lease.class).inNamespace(OperatorProcess.NAMESPACE).withName(LeaseWatch.LEASE).get();
   }
 
   static long reconciles(OperatorProcess op) {

@@ -1,5 +1,6 @@
 package dev.scaleddemo.operator.it;
 
+import dev.scaleddemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -23,6 +24,9 @@ public final class LeaseWatch implements AutoCloseable {
     }
   }
 
+  /** The operator's Lease (the default name; installs do not change it). */
+  public static final String LEASE = OperatorConfig.DEFAULT_LEASE_NAME;
+
   private final List<Version> versions = new CopyOnWriteArrayList<>();
   private final Watch watch;
 
@@ -44,6 +48,12 @@ public final class LeaseWatch implements AutoCloseable {
         versions.add(new Version("<watch closed: " + cause + ">", null, null, Duration.ZERO));
       }
     });
+  }
+
+  /** Who holds the operator's Lease in {@code namespace} now; null when there is none. */
+  public static String holder(KubernetesClient client, String namespace) {
+    Lease lease = client.resources(Lease.class).inNamespace(namespace).withName(LEASE).get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   public static LeaseWatch start(KubernetesClient client, String namespace, String name) {

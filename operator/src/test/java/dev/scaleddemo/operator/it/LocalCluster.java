@@ -1,7 +1,9 @@
 package dev.scaleddemo.operator.it;
 
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.manifest.AdapterRules;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -18,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One real Kubernetes control plane per test JVM: {@code hack/cluster.sh up} in {@code operator/target/sdo-cluster},
- * stopped at the end. A user's {@code $KUBECONFIG} cluster is never touched implicitly: it is reused only with
+ * One real Kubernetes cluster per test JVM, from the selected {@link ClusterProvider} (the local control plane of
+ * {@code hack/cluster.sh} in {@code operator/target/sdo-cluster}, or k3s in a container), stopped at the end. A user's {@code $KUBECONFIG} cluster is never touched implicitly: it is reused only with
  * {@code -Dsdo.it.reuse-kubeconfig=true} (or {@code SDO_IT_REUSE_KUBECONFIG=true}), and only when it has none of
  * what the tests install or change (a throwaway cluster). Then installs the CRDs and a stand-in prometheus-adapter
  * (namespace, ConfigMap with one foreign rule, Deployment). Fails (throws) when anything of that does not work:
@@ -31,7 +33,9 @@ public final class LocalCluster {
   public static final String ADAPTER_NAMESPACE = "monitoring";
   public static final String ADAPTER_CONFIG_MAP = "prometheus-adapter";
   public static final String ADAPTER_DEPLOYMENT = "prometheus-adapter";
-  public static final String CRD_NAME = "scaleddemoapps.scaleddemo.dev";
+  public static final String CRD_NAME = HasMetadata.getFullResourceName(ScaledDemoApp.class);
+  /** The file QOSDK generates the CRD into (target/kubernetes/, checked in under crds/). */
+  public static final String CRD_FILE = CRD_NAME + "-v1.yml";
   public static final String SERVICE_MONITOR_CRD = "servicemonitors.monitoring.coreos.com";
   /** prometheus-adapter chart's default container_* rule: the test checks the operator keeps it. */
   public static final String FOREIGN_RULE_MATCHES = "^container_(.*)_seconds_total$";
@@ -51,22 +55,39 @@ public final class LocalCluster {
         metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m])) by (<<.GroupBy>>)
       """;
 
+  private static final String SCHEMALESS_SERVICE_MONITOR_CRD = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: servicemonitors.monitoring.coreos.com
+      spec:
+        group: monitoring.coreos.com
+        scope: Namespaced
+        names: {kind: ServiceMonitor, listKind: ServiceMonitorList, plural: servicemonitors, singular: servicemonitor}
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+      """;
+
   private static LocalCluster instance;
 
   private final Path root;
   private final Path binDir;
   private final Path kubeconfig;
   private final Path stateDir; // null when reusing an existing cluster
+  private final ClusterProvider provider; // null when reusing an existing cluster or another JVM's
   private final String serverUrl;
   private volatile boolean stopped;
-  public final Duration startDuration;
 
-  private LocalCluster(Path root, Path binDir, Path kubeconfig, Path stateDir, Duration startDuration) {
+  private LocalCluster(Path root, Path binDir, Path kubeconfig, Path stateDir, ClusterProvider provider) {
     this.root = root;
     this.binDir = binDir;
     this.kubeconfig = kubeconfig;
     this.stateDir = stateDir;
-    this.startDuration = startDuration;
+    this.provider = provider;
     this.serverUrl = kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}").trim();
   }
 
@@ -77,7 +98,7 @@ public final class LocalCluster {
       String kc = System.getProperty(PROP_KUBECONFIG);
       if (kc != null) {
         instance = new LocalCluster(TestApps.root(), Path.of(System.getProperty(PROP_BIN)), Path.of(kc), null,
-            Duration.ZERO);
+            null);
       } else {
         instance = start();
         System.setProperty(PROP_BIN, instance.binDir.toString());
@@ -89,6 +110,21 @@ public final class LocalCluster {
 
   private static final String PROP_KUBECONFIG = "sdo.it.kubeconfig";
   private static final String PROP_BIN = "sdo.it.bin";
+  private static final String PROP_KIND = "sdo.it.cluster.selected";
+
+  /**
+   * The kind of cluster this JVM's tests run on ({@link ClusterProvider#PROPERTY}), decided once and without starting
+   * anything; reusing {@code $KUBECONFIG} counts as local (its tests fail, not skip, where it lacks something).
+   */
+  public static synchronized ClusterProvider.Kind selectedKind() {
+    String kind = System.getProperty(PROP_KIND);
+    if (kind == null) {
+      kind = (reuseRequested() ? ClusterProvider.Kind.LOCAL
+          : ClusterProvider.choose(ClusterProvider.requested(), K3sCluster::dockerAvailable)).name();
+      System.setProperty(PROP_KIND, kind);
+    }
+    return ClusterProvider.Kind.valueOf(kind);
+  }
 
   public Path kubeconfig() {
     return kubeconfig;
@@ -136,7 +172,10 @@ public final class LocalCluster {
   private static LocalCluster start() {
     long t0 = System.nanoTime();
     Path root = TestApps.root();
-    Path binDir = buildBinaries(root);
+    ClusterProvider.Kind kind = selectedKind();
+    // k3s needs no Kubernetes build: a kubectl on the PATH will do
+    Path binDir = kind == ClusterProvider.Kind.K3S ? kubectlOnPath().orElseGet(() -> buildBinaries(root))
+        : buildBinaries(root);
     Path kubectl = binDir.resolve("kubectl");
     if (!Files.isExecutable(kubectl)) {
       throw new IllegalStateException("kubectl missing in " + binDir + " (hack/build-k8s.sh)");
@@ -151,21 +190,12 @@ public final class LocalCluster {
         throw new IllegalStateException(REUSE_PROPERTY + ": the API server of KUBECONFIG=" + env + " does not answer");
       }
       LOG.warnf("Reusing the cluster of KUBECONFIG=%s (%s)", env, REUSE_PROPERTY);
-      cluster = new LocalCluster(root, binDir, Path.of(env), null, Duration.ofNanos(System.nanoTime() - t0));
+      cluster = new LocalCluster(root, binDir, Path.of(env), null, null);
       cluster.refuseToOverwrite();
     } else {
-      Path state = root.resolve("operator/target/sdo-cluster");
-      // a cluster left over by an aborted run of these tests: stop it (by its recorded PIDs) first
-      run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(60), "bash", "hack/cluster.sh", "down");
-      LOG.infof("Starting a local control plane in %s", state);
-      Result up = run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(240),
-          "bash", "hack/cluster.sh", "up");
-      if (up.code != 0) {
-        run(root, Map.of("SDO_STATE", state.toString()), Duration.ofSeconds(60), "bash", "hack/cluster.sh", "down");
-        throw new IllegalStateException("hack/cluster.sh up failed (exit " + up.code + "):\n" + up.output());
-      }
-      cluster = new LocalCluster(root, binDir, state.resolve("kubeconfig"), state,
-          Duration.ofNanos(System.nanoTime() - t0));
+      ClusterProvider provider = kind == ClusterProvider.Kind.K3S ? new K3sCluster() : new LocalControlPlane();
+      ClusterProvider.Started started = provider.start(root);
+      cluster = new LocalCluster(root, binDir, started.kubeconfig(), started.stateDir(), provider);
       LocalCluster c = cluster;
       Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "local-cluster-down"));
     }
@@ -182,15 +212,17 @@ public final class LocalCluster {
 
   /** Stops the cluster if this JVM started it (idempotent). */
   public synchronized void stop() {
-    if (stateDir == null || stopped) {
+    if (provider == null || stopped) {
       return;
     }
     stopped = true;
-    Result down = run(root, Map.of("SDO_STATE", stateDir.toString()), Duration.ofSeconds(60),
-        "bash", "hack/cluster.sh", "down");
-    if (down.code != 0) {
-      System.err.println("hack/cluster.sh down failed:\n" + down.output());
-    }
+    provider.stop();
+  }
+
+  private static java.util.Optional<Path> kubectlOnPath() {
+    String path = System.getenv("PATH");
+    return path == null ? java.util.Optional.empty() : java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+        .map(Path::of).filter(dir -> Files.isExecutable(dir.resolve("kubectl"))).findFirst();
   }
 
   /** The opt-in to run the tests on the cluster of {@code $KUBECONFIG} instead of a local control plane. */
@@ -243,8 +275,8 @@ public final class LocalCluster {
 
   /** The ScaledDemoApp CRD of this build (the checked-in copy when the build has not generated one). */
   public Path crdFile() {
-    Path generated = root.resolve("operator/target/kubernetes/" + CRD_NAME + "-v1.yml");
-    return Files.isRegularFile(generated) ? generated : root.resolve("crds/" + CRD_NAME + "-v1.yml");
+    Path generated = root.resolve("operator/target/kubernetes/" + CRD_FILE);
+    return Files.isRegularFile(generated) ? generated : root.resolve("crds/" + CRD_FILE);
   }
 
   /** (Re)applies the CRD of this build and waits until it is established. */
@@ -275,11 +307,18 @@ public final class LocalCluster {
   private void prepare() {
     Path crd = crdFile();
     Path smCrd = binDir.getParent().resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
-    for (Path p : List.of(crd, smCrd)) {
-      if (!Files.isRegularFile(p)) {
-        throw new IllegalStateException("CRD file missing: " + p);
-      }
-      kubectl("apply", "--server-side", "--force-conflicts", "-f", p.toString());
+    if (!Files.isRegularFile(crd)) {
+      throw new IllegalStateException("CRD file missing: " + crd);
+    }
+    kubectl("apply", "--server-side", "--force-conflicts", "-f", crd.toString());
+    if (Files.isRegularFile(smCrd)) {
+      kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
+    } else if (provider instanceof K3sCluster) {
+      // without hack/build-k8s.sh's copy of Prometheus Operator's CRD: one that serves the kind without a schema
+      LOG.warnf("%s missing: a schema-less ServiceMonitor CRD stands in", smCrd);
+      kubectlStdin(SCHEMALESS_SERVICE_MONITOR_CRD, "apply", "--server-side", "-f", "-");
+    } else {
+      throw new IllegalStateException("CRD file missing: " + smCrd);
     }
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME, "crd/" + SERVICE_MONITOR_CRD);
     kubectlStdin(namespaceYaml(ADAPTER_NAMESPACE), "apply", "-f", "-");
@@ -298,7 +337,7 @@ public final class LocalCluster {
   /** Creates namespace {@code name} and waits for its default ServiceAccount, which pods need. */
   public void createNamespace(String name) {
     kubectlStdin(namespaceYaml(name), "apply", "-f", "-");
-    Apps.await("default ServiceAccount in " + name)
+    Wait.await("default ServiceAccount in " + name)
         .until(() -> kubectlResult(null, "-n", name, "get", "serviceaccount", "default").code() == 0);
   }
 
@@ -411,7 +450,7 @@ public final class LocalCluster {
     }
   }
 
-  private static Result run(Path dir, Map<String, String> env, Duration timeout, String... cmd) {
+  static Result run(Path dir, Map<String, String> env, Duration timeout, String... cmd) {
     return exec(dir, env, timeout, null, cmd);
   }
 

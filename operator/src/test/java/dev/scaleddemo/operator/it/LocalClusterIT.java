@@ -12,7 +12,8 @@ class LocalClusterIT {
     LocalCluster cluster = LocalCluster.get();
     assertThat(LocalCluster.reuseRequested()).as("this run opted in to reuse").isFalse();
     assertThat(cluster.startedHere()).isTrue();
-    assertThat(cluster.kubeconfig()).startsWith(cluster.root().resolve("operator/target/sdo-cluster"));
+    assertThat(cluster.kubeconfig()).startsWith(cluster.root().resolve(
+        LocalCluster.selectedKind() == ClusterProvider.Kind.K3S ? "operator/target/sdo-k3s" : "operator/target/sdo-cluster"));
   }
 
   /** Control: the check that guards a reused cluster fails on one that has what the tests install (this one). */

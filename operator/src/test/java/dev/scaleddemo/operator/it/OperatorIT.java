@@ -1,15 +1,17 @@
 package dev.scaleddemo.operator.it;
 
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.manifest.AdapterRules;
+import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -18,13 +20,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,8 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,12 +44,11 @@ import org.junit.jupiter.api.Test;
  * The operator, in-process, against a real API server, controller-manager (GC, deployment, HPA) and kwok nodes.
  * Every test uses its own ScaledDemoApp name and, where the shared adapter config matters, its own counter.
  */
+@NeedsCluster(Capability.FAKE_NODES)
 @QuarkusTest
 @QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true)
 class OperatorIT {
   private static final Logger LOG = Logger.getLogger(OperatorIT.class);
-  private static final String API_VERSION = "scaleddemo.dev/v1alpha1";
-  private static final String KIND = "ScaledDemoApp";
   private static final String SAMPLE_COUNTER = "demo_app_button_clicks_total";
   private static final String HASH_ANNOTATION = AdapterRules.CONFIG_HASH_ANNOTATION;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -63,15 +59,15 @@ class OperatorIT {
   KubernetesClient client;
 
   LocalCluster cluster = LocalCluster.get();
+  Apps apps;
 
   @BeforeEach
   void namespace() {
     // the operator and the tests share Quarkus' client: it must talk to the local cluster
     assertThat(client.getMasterUrl().toString()).startsWith(cluster.serverUrl());
+    apps = new Apps(client, NS);
     if (!namespaceCreated) {
-      cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
-      await("default ServiceAccount in " + NS)
-          .until(() -> client.serviceAccounts().inNamespace(NS).withName("default").get() != null);
+      cluster.createNamespace(NS);
       namespaceCreated = true;
     }
   }
@@ -79,8 +75,7 @@ class OperatorIT {
   /** Deletes every ScaledDemoApp of the test, so that the adapter config only holds what later tests expect. */
   @AfterEach
   void deleteApps() {
-    apps().inNamespace(NS).delete();
-    await("all ScaledDemoApps gone").until(() -> apps().inNamespace(NS).list().getItems().isEmpty());
+    apps.deleteAll();
   }
 
   // ------------------------------------------------------------------------------------------------ a. sample
@@ -88,13 +83,13 @@ class OperatorIT {
   @Test
   void tutorialSampleCreatesEveryChildAndBecomesReady() throws Exception {
     String name = "prometheus-demo-app";
-    GenericKubernetesResource app = create(sampleYaml());
+    ScaledDemoApp app = apps.create(sampleYaml());
     String uid = app.getMetadata().getUid();
 
     Deployment deployment = awaitChild(() -> client.apps().deployments().inNamespace(NS).withName(name).get(), uid);
     awaitChild(() -> client.services().inNamespace(NS).withName(name).get(), uid);
     Ingress ingress = awaitChild(() -> client.network().v1().ingresses().inNamespace(NS).withName(name).get(), uid);
-    awaitChild(() -> serviceMonitors().inNamespace(NS).withName(name).get(), uid);
+    awaitChild(() -> client.resources(ServiceMonitor.class).inNamespace(NS).withName(name).get(), uid);
     HorizontalPodAutoscaler hpa = awaitChild(
         () -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get(), uid);
     awaitChild(() -> client.configMaps().inNamespace(NS).withName(name + "-dashboard").get(), uid);
@@ -114,8 +109,7 @@ class OperatorIT {
     });
     assertNoOperatorOwnedReplicas(client.apps().deployments().inNamespace(NS).withName(name).get());
 
-    GenericKubernetesResource ready = awaitReady(name);
-    assertThat(observedGeneration(ready)).isEqualTo(ready.getMetadata().getGeneration());
+    apps.awaitConverged(name);
 
     await("adapter rule for " + SAMPLE_COUNTER).untilAsserted(() -> {
       JsonNode config = adapterConfig();
@@ -137,22 +131,20 @@ class OperatorIT {
   @Test
   void theUsersSpecIsNeverRewrittenAndAMissingSpecMeansDefaults() {
     String name = "kept-spec";
-    create(Apps.yaml(name, """
+    apps.create(name, """
         spec:
           scaling:
             maxReplicas: 3
           metric:
             counter: kept_clicks_total
-        """));
-    GenericKubernetesResource ready = awaitReady(name);
-    @SuppressWarnings("unchecked")
-    var spec = (Map<String, Object>) ready.getAdditionalProperties().get("spec");
-    assertThat(((Map<?, ?>) spec.get("metric")).get("counter")).isEqualTo("kept_clicks_total");
-    assertThat(((Map<?, ?>) spec.get("scaling")).get("maxReplicas")).isEqualTo(3);
+        """);
+    ScaledDemoApp ready = apps.awaitConverged(name);
+    assertThat(ready.getSpec().getMetric().getCounter()).isEqualTo("kept_clicks_total");
+    assertThat(ready.getSpec().getScaling().getMaxReplicas()).isEqualTo(3);
     assertThat(ready.getMetadata().getGeneration()).as("nobody but the user wrote the spec").isEqualTo(1L);
 
-    create("apiVersion: " + API_VERSION + "\nkind: " + KIND + "\nmetadata:\n  name: no-spec\n");
-    awaitReady("no-spec");
+    apps.create("no-spec", "");
+    apps.awaitConverged("no-spec");
     var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("no-spec").get();
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
     assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
@@ -167,7 +159,7 @@ class OperatorIT {
     List<String> counters = List.of("conc_a_clicks_total", "conc_b_clicks_total", "conc_c_clicks_total",
         "conc_d_clicks_total");
     for (int i = 0; i < counters.size(); i++) {
-      create(Apps.yaml("conc-" + i, "spec:\n  metric:\n    counter: " + counters.get(i) + "\n"));
+      apps.create("conc-" + i, "spec:\n  metric:\n    counter: " + counters.get(i) + "\n");
     }
     await("one rule per counter").untilAsserted(() -> {
       JsonNode config = adapterConfig();
@@ -177,10 +169,10 @@ class OperatorIT {
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
     });
 
-    create(Apps.yaml("window-2m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n"));
-    create(Apps.yaml("window-5m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n"));
-    awaitReady("window-2m");
-    awaitReady("window-5m");
+    apps.create("window-2m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 2m\n");
+    apps.create("window-5m", "spec:\n  metric:\n    counter: shared_clicks_total\n  scaling:\n    rateWindow: 5m\n");
+    apps.awaitConverged("window-2m");
+    apps.awaitConverged("window-5m");
     JsonNode config = adapterConfig();
     assertThat(ruleNamed(config, "shared_clicks_per_second").path("metricsQuery").asText()).contains("[2m]");
     assertThat(ruleNamed(config, "shared_clicks_per_second_5m").path("metricsQuery").asText()).contains("[5m]");
@@ -195,13 +187,12 @@ class OperatorIT {
   @Test
   void restrictedNamespaceAdmitsTheDemoAppPods() {
     String ns = NS + "-restricted";
+    Apps restricted = new Apps(client, ns);
     cluster.kubectlStdin("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n  labels:\n"
         + "    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest\n",
         "apply", "-f", "-");
     try {
-      GenericKubernetesResource app = Serialization.unmarshal(Apps.yaml("restricted-app",
-          "spec:\n  metric:\n    counter: restricted_clicks_total\n"), GenericKubernetesResource.class);
-      client.resource(app).inNamespace(ns).create();
+      restricted.create("restricted-app", "spec:\n  metric:\n    counter: restricted_clicks_total\n");
       await("a ready pod in the restricted namespace").untilAsserted(() -> {
         Deployment d = client.apps().deployments().inNamespace(ns).withName("restricted-app").get();
         assertThat(d).isNotNull();
@@ -229,8 +220,7 @@ class OperatorIT {
       assertThat(privileged.stderr()).contains("violates PodSecurity \"restricted:latest\"")
           .contains("privileged");
     } finally {
-      apps().inNamespace(ns).delete();
-      await("restricted-app gone").until(() -> apps().inNamespace(ns).list().getItems().isEmpty());
+      restricted.deleteAll();
       client.namespaces().withName(ns).delete();
     }
   }
@@ -240,20 +230,16 @@ class OperatorIT {
   @Test
   void kubectlPrintsTheColumns() throws Exception {
     String name = "kubectl-demo-app";
-    create(sampleYaml().replace("name: prometheus-demo-app", "name: " + name)
+    apps.create(sampleYaml().replace("name: prometheus-demo-app", "name: " + name)
         .replace("host: prometheus-demo-app.example.com", "host: kubectl-demo-app.example.com"));
-    awaitReady(name);
+    apps.awaitConverged(name);
 
     await("kubectl get scaleddemoapps").untilAsserted(() -> {
       String out = cluster.kubectl("get", "scaleddemoapps", "-n", NS);
       LOG.infof("kubectl get scaleddemoapps:%n%s", out);
-      List<String> lines = out.lines().toList();
-      assertThat(lines.get(0).trim().split("\\s+"))
+      assertThat(KubectlTable.header(out))
           .containsExactly("NAME", "READY", "REPLICAS", "DESIRED", "CLICKS/S", "TARGET", "MIN", "MAX", "AGE");
-      String row = lines.stream().filter(l -> l.startsWith(name + " ")).findFirst()
-          .orElseThrow(() -> new AssertionError("no row for " + name + " in\n" + out));
-      // columns are cut at the header's offsets: an empty cell (CLICKS/S has no metric yet) prints as blanks
-      Map<String, String> cells = cells(lines.get(0), row);
+      Map<String, String> cells = KubectlTable.row(out, name);
       assertThat(cells.get("READY")).isEqualTo("True");
       assertThat(List.of(cells.get("TARGET"), cells.get("MIN"), cells.get("MAX"))).containsExactly("10m", "1", "10");
     });
@@ -261,23 +247,6 @@ class OperatorIT {
     String all = cluster.kubectl("get", "all", "-n", NS);
     LOG.infof("kubectl get all:%n%s", all);
     assertThat(all).contains("scaleddemoapp.scaleddemo.dev/" + name);
-  }
-
-  private static Map<String, String> cells(String header, String row) {
-    Map<String, String> cells = new java.util.LinkedHashMap<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(header);
-    List<int[]> spans = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    while (m.find()) {
-      names.add(m.group());
-      spans.add(new int[] {m.start()});
-    }
-    for (int i = 0; i < names.size(); i++) {
-      int start = Math.min(spans.get(i)[0], row.length());
-      int end = i + 1 < names.size() ? Math.min(spans.get(i + 1)[0], row.length()) : row.length();
-      cells.put(names.get(i), row.substring(start, end).trim());
-    }
-    return cells;
   }
 
   // ------------------------------------------------------------------------------------------------ c. invalid
@@ -326,13 +295,13 @@ class OperatorIT {
 
     for (String name : List.of("invalid-min-max", "invalid-target", "invalid-host", "invalid-window",
         "invalid-unknown", "invalid-type")) {
-      assertThat(apps().inNamespace(NS).withName(name).get()).as(name).isNull();
+      assertThat(apps.get(name)).as(name).isNull();
       assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).as(name).isNull();
     }
   }
 
   private void assertRefused(String name, String spec, String field) {
-    KubernetesClientException e = new Apps(client, NS).refusal(name, spec);
+    KubernetesClientException e = apps.refusal(name, spec);
     assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
     assertThat(e.getMessage()).contains(field);
   }
@@ -342,7 +311,7 @@ class OperatorIT {
   @Test
   void updateFollowsMaxReplicasAndRemovesIngress() throws Exception {
     String name = "update-demo-app";
-    create(Apps.yaml(name, """
+    apps.create(name, """
         spec:
           scaling:
             minReplicas: 1
@@ -351,11 +320,11 @@ class OperatorIT {
             counter: update_clicks_total
           ingress:
             host: update-demo-app.example.com
-        """));
-    awaitReady(name);
+        """);
+    apps.awaitConverged(name);
     assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).isNotNull();
 
-    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+    apps.app(name).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"scaling\":{\"maxReplicas\":4},\"ingress\":null}}");
 
     await("HPA maxReplicas 4").untilAsserted(() -> assertThat(
@@ -363,8 +332,7 @@ class OperatorIT {
             .getMaxReplicas()).isEqualTo(4));
     await("Ingress deleted")
         .until(() -> client.network().v1().ingresses().inNamespace(NS).withName(name).get() == null);
-    GenericKubernetesResource ready = awaitReady(name);
-    assertThat(observedGeneration(ready)).isEqualTo(ready.getMetadata().getGeneration());
+    apps.awaitConverged(name);
   }
 
   // ------------------------------------------------------------------------------------------------ e. scale
@@ -372,15 +340,15 @@ class OperatorIT {
   @Test
   void replicasSetThroughTheScaleSubresourceSurviveReconciles() throws Exception {
     String name = "scale-demo-app";
-    create(Apps.yaml(name, """
+    apps.create(name, """
         spec:
           scaling:
             minReplicas: 1
             maxReplicas: 10
           metric:
             counter: scale_clicks_total
-        """));
-    awaitReady(name);
+        """);
+    apps.awaitConverged(name);
 
     // as the HPA does: through the scale subresource
     cluster.kubectl("scale", "deployment/" + name, "-n", NS, "--replicas=3");
@@ -389,17 +357,14 @@ class OperatorIT {
         .isEqualTo(3));
 
     // trigger reconciles: a label (no new generation), then a spec change (new generation, observed once done)
-    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+    apps.app(name).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"metadata\":{\"labels\":{\"touched\":\"1\"}}}");
-    apps().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+    apps.app(name).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"scaling\":{\"maxReplicas\":9}}}");
     await("HPA maxReplicas 9").untilAsserted(() -> assertThat(
         client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get().getSpec()
             .getMaxReplicas()).isEqualTo(9));
-    await("generation observed").untilAsserted(() -> {
-      GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
-      assertThat(observedGeneration(app)).isEqualTo(app.getMetadata().getGeneration());
-    });
+    apps.awaitApp("generation observed", name, app -> SdaAssert.assertThat(app).hasObservedCurrentGeneration());
     // the generation moves with any spec change, so a dip between two samples fails too
     Deployment now = client.apps().deployments().inNamespace(NS).withName(name).get();
     Sampler.holds("replicas stay 3, the Deployment spec unchanged", Duration.ofSeconds(5), Duration.ofMillis(250),
@@ -415,7 +380,7 @@ class OperatorIT {
   void deletedServiceAndBrokenAdapterRuleAreRepaired() throws Exception {
     String name = "repair-demo-app";
     String counter = "repair_clicks_total";
-    create(Apps.yaml(name, """
+    apps.create(name, """
         spec:
           scaling:
             rateWindow: 2m
@@ -423,8 +388,8 @@ class OperatorIT {
             interval: 15s
           metric:
             counter: %s
-        """.formatted(counter)));
-    awaitReady(name);
+        """.formatted(counter));
+    apps.awaitConverged(name);
 
     Service before = client.services().inNamespace(NS).withName(name).get();
     client.services().inNamespace(NS).withName(name).delete();
@@ -456,7 +421,7 @@ class OperatorIT {
   void deletingTheAppGarbageCollectsChildrenAndRemovesTheRule() throws Exception {
     String name = "delete-demo-app";
     String counter = "delete_clicks_total";
-    create(Apps.yaml(name, """
+    apps.create(name, """
         spec:
           metric:
             counter: %s
@@ -464,23 +429,23 @@ class OperatorIT {
             dashboard: true
           ingress:
             host: delete-demo-app.example.com
-        """.formatted(counter)));
-    awaitReady(name);
+        """.formatted(counter));
+    apps.awaitConverged(name);
     await("our rule in place").until(() -> ruleFor(adapterConfig(), counter) != null);
     assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).isNotNull();
     assertThat(client.configMaps().inNamespace(NS).withName(name + "-dashboard").get()).isNotNull();
 
-    apps().inNamespace(NS).withName(name).delete();
-    await("ScaledDemoApp gone").until(() -> apps().inNamespace(NS).withName(name).get() == null);
+    apps.app(name).delete();
+    await("ScaledDemoApp gone").until(() -> apps.get(name) == null);
     await("children garbage-collected").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).as("Deployment").isNull();
       assertThat(client.services().inNamespace(NS).withName(name).get()).as("Service").isNull();
       assertThat(client.network().v1().ingresses().inNamespace(NS).withName(name).get()).as("Ingress").isNull();
-      assertThat(serviceMonitors().inNamespace(NS).withName(name).get()).as("ServiceMonitor").isNull();
+      assertThat(client.resources(ServiceMonitor.class).inNamespace(NS).withName(name).get()).as("ServiceMonitor").isNull();
       assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get())
           .as("HPA").isNull();
       assertThat(client.configMaps().inNamespace(NS).withName(name + "-dashboard").get()).as("dashboard").isNull();
-      assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app.kubernetes.io/instance", name).list()
+      assertThat(client.apps().replicaSets().inNamespace(NS).withLabel(Labels.INSTANCE, name).list()
           .getItems()).as("ReplicaSets").isEmpty();
     });
     await("rule removed").untilAsserted(() -> {
@@ -491,33 +456,15 @@ class OperatorIT {
     });
     // @AfterEach of earlier tests removed their apps, so (on a cluster of its own) this was the last one: nothing
     // is owned any more. A reused cluster may hold other people's apps, whose counters stay owned.
-    if (apps().inAnyNamespace().list().getItems().isEmpty()) {
+    if (client.resources(ScaledDemoApp.class).inAnyNamespace().list().getItems().isEmpty()) {
       await("record empty").untilAsserted(() -> assertThat(recordedMetrics()).isEmpty());
     }
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private static ConditionFactory await(String alias) {
-    return Awaitility.await(alias).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions();
-  }
-
-  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> apps() {
-    return client.genericKubernetesResources(API_VERSION, KIND);
-  }
-
-  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> serviceMonitors() {
-    return client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
-  }
-
   private static String sampleYaml() throws IOException {
     return Files.readString(TestApps.root().resolve("samples/prometheus-demo-app.yaml"));
-  }
-
-  private GenericKubernetesResource create(String yaml) {
-    GenericKubernetesResource app = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-    return client.resource(app).inNamespace(NS).create();
   }
 
   private <T extends HasMetadata> T awaitChild(Supplier<T> get, String ownerUid) {
@@ -528,45 +475,11 @@ class OperatorIT {
       assertThat(child.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid).contains(ownerUid);
       OwnerReference ref = child.getMetadata().getOwnerReferences().stream()
           .filter(r -> ownerUid.equals(r.getUid())).findFirst().orElseThrow();
-      assertThat(ref.getKind()).isEqualTo(KIND);
+      assertThat(ref.getKind()).isEqualTo(Apps.KIND);
       assertThat(ref.getController()).isTrue();
       found.add(child);
     });
     return found.get(found.size() - 1);
-  }
-
-  private GenericKubernetesResource awaitReady(String name) {
-    List<GenericKubernetesResource> found = new ArrayList<>();
-    try {
-      await(name + " Ready=True").untilAsserted(() -> {
-        GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
-        List<Map<String, Object>> conditions = conditions(app);
-        assertThat(conditions).isNotEmpty();
-        assertThat(conditions.get(0).get("type")).as("first condition").isEqualTo("Ready");
-        assertThat(conditions.get(0).get("status")).as(String.valueOf(conditions.get(0))).isEqualTo("True");
-        assertThat(observedGeneration(app)).isEqualTo(app.getMetadata().getGeneration());
-        found.add(app);
-      });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      GenericKubernetesResource app = apps().inNamespace(NS).withName(name).get();
-      fail(name + " never became Ready; status: " + (app == null ? "(gone)" : app.get("status")), e);
-    }
-    return found.get(found.size() - 1);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> conditions(GenericKubernetesResource app) {
-    Map<String, Object> status = app.get("status");
-    if (status == null || status.get("conditions") == null) {
-      return List.of();
-    }
-    return (List<Map<String, Object>>) status.get("conditions");
-  }
-
-  private static Long observedGeneration(GenericKubernetesResource app) {
-    Map<String, Object> status = app.get("status");
-    Object g = status == null ? null : status.get("observedGeneration");
-    return g == null ? null : ((Number) g).longValue();
   }
 
   /** No field manager but the API server's defaulting (no manager) and scalers own spec.replicas. */
@@ -615,7 +528,7 @@ class OperatorIT {
 
   private static JsonNode ruleFor(JsonNode config, String counter) {
     for (JsonNode rule : config.path("rules")) {
-      if ((counter + "{namespace!=\"\",pod!=\"\"}").equals(rule.path("seriesQuery").asText())) {
+      if (AdapterRules.seriesQuery(counter).equals(rule.path("seriesQuery").asText())) {
         return rule;
       }
     }

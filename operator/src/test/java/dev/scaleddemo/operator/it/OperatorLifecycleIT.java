@@ -1,7 +1,9 @@
 package dev.scaleddemo.operator.it;
 
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -17,7 +19,6 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * restart while things change, and the ServiceMonitor CRD installed after the operator started. Runs in its own JVM
  * and cluster (failsafe does not reuse forks), so no in-process operator competes with it.
  */
+@NeedsCluster({Capability.FAKE_NODES, Capability.AUDIT_LOG})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorLifecycleIT {
   /** Short enough that a test window holds several periodic reconciles (production: 10 minutes). */
@@ -239,9 +241,5 @@ class OperatorLifecycleIT {
 
   static int reconcileCount(OperatorProcess op) {
     return (int) op.reconciles(NS + "/");
-  }
-
-  static ConditionFactory await(String what) {
-    return Apps.await(what);
   }
 }

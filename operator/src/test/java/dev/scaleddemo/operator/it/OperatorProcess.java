@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged operator ({@code quarkus-app/quarkus-run.jar}) as a separate process, the way a cluster runs it:
@@ -60,12 +62,32 @@ public final class OperatorProcess implements AutoCloseable {
   /** Same, for another build of the operator (e.g. the previous release) with that build's RBAC. */
   public static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Path kubernetesYml,
       Map<String, String> properties) {
+    try {
+      return start(cluster, name, appDir, serviceAccountKubeconfig(cluster, kubernetesYml), NAMESPACE, Map.of(),
+          properties);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the operator " + name, e);
+    }
+  }
+
+  /**
+   * The packaged operator as a replica of an install runs it: authenticated by {@code kubeconfig} (e.g. a token of
+   * the chart's ServiceAccount), in {@code namespace} (the Deployment's downward API), with the install's
+   * environment ({@code env}, e.g. the chart's {@code app.envs}).
+   */
+  public static OperatorProcess start(LocalCluster cluster, String name, Path kubeconfig, String namespace,
+      Map<String, String> env, Map<String, String> properties) {
+    return start(cluster, name, cluster.root().resolve("operator/target/packaged-operator"), kubeconfig, namespace,
+        env, properties);
+  }
+
+  private static OperatorProcess start(LocalCluster cluster, String name, Path appDir, Path kubeconfig,
+      String namespace, Map<String, String> env, Map<String, String> properties) {
     Path jar = appDir.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " missing: run the package phase first");
     }
     try {
-      Path kubeconfig = serviceAccountKubeconfig(cluster, kubernetesYml);
       Path logDir = cluster.workDir().resolve("operator-logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + "-" + System.currentTimeMillis() + ".log");
@@ -81,7 +103,8 @@ public final class OperatorProcess implements AutoCloseable {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       pb.environment().put("HOSTNAME", name); // the leader-election identity, the pod name in a cluster
-      pb.environment().put("KUBERNETES_NAMESPACE", NAMESPACE); // as the Deployment's downward API sets it
+      pb.environment().put("KUBERNETES_NAMESPACE", namespace); // as the Deployment's downward API sets it
+      pb.environment().putAll(env);
       OperatorProcess op = new OperatorProcess(name, pb.start(), log);
       op.awaitStarted(Duration.ofSeconds(90));
       return op;
@@ -95,19 +118,15 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   private void awaitStarted(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String out = log();
-      if (out.contains(" started in ")) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("operator " + name + " exited with " + process.exitValue() + ":\n" + out);
-      }
-      sleep(200);
+    try {
+      Wait.await("operator " + name + " started", timeout)
+          .failFast("operator " + name + " exited", () -> !process.isAlive())
+          .until(() -> log().contains(" started in "));
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      String exit = process.isAlive() ? "" : " (exit " + process.exitValue() + ")";
+      stop();
+      throw new IllegalStateException(e.getMessage() + exit + ":\n" + log(), e);
     }
-    stop();
-    throw new IllegalStateException("operator " + name + " did not start within " + timeout + ":\n" + log());
   }
 
   /** Everything the process logged so far. */
@@ -117,6 +136,27 @@ public final class OperatorProcess implements AutoCloseable {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The last {@code lines} lines of the log, for failure messages. */
+  public String logTail(int lines) {
+    List<String> all = log().lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  /** The readiness probe answers 200. */
+  public boolean ready() {
+    try {
+      return http("/q/health/ready").code() == 200;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  /** SIGTERM, and whether the process exited within {@code timeout}. */
+  public boolean terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -160,20 +200,12 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  public Path logFile() {
-    return log;
-  }
-
   public String name() {
     return name;
   }
 
   public boolean isAlive() {
     return process.isAlive();
-  }
-
-  public long pid() {
-    return process.pid();
   }
 
   /** SIGTERM, then wait for a graceful exit (as a rolling update or {@code kubectl delete pod} does). */
@@ -226,14 +258,5 @@ public final class OperatorProcess implements AutoCloseable {
     cluster.kubectlStdin(rbac.toString(), "apply", "--server-side", "--force-conflicts", "-f", "-");
     return cluster.serviceAccountKubeconfig(NAMESPACE, SERVICE_ACCOUNT,
         cluster.workDir().resolve("operator-kubeconfig-" + Integer.toHexString(generated.hashCode())));
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

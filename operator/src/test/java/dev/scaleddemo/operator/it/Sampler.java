@@ -116,8 +116,17 @@ public final class Sampler implements AutoCloseable {
         throw new AssertionError(what + ": sample " + n + " at " + Instant.now() + " was " + actual + ", expected "
             + expected + " throughout " + window);
       }
-      OperatorProcess.sleep(interval.toMillis());
+      sleep(interval.toMillis());
     } while (System.nanoTime() < end);
     return n;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.scaleddemo.operator.it;
 
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.Test;
  * "HPA" chose: nothing is deleted or recreated, no rollout unless the pod template really changed, replicas stay,
  * adapter rules never disappear, and the status converges.
  */
+@NeedsCluster({Capability.FAKE_NODES, Capability.AUDIT_LOG})
 class UpgradeIT {
   static final String NS = "sdo-upgrade-" + UUID.randomUUID().toString().substring(0, 8);
-  static final String CRD_FILE = LocalCluster.CRD_NAME + "-v1.yml";
   /** App name -> replicas that the HPA is supposed to have chosen. */
   static final Map<String, Integer> APPS = Map.of("prometheus-demo-app", 3, "upgrade-a", 2, "upgrade-b", 1);
   static final Map<String, String> COUNTERS = Map.of("prometheus-demo-app", "demo_app_button_clicks_total",
@@ -48,7 +49,7 @@ class UpgradeIT {
     previous = LocalCluster.build(cluster.root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
     client = cluster.newClient();
     apps = new Apps(client, NS);
-    cluster.kubectlStdin(LocalCluster.namespaceYaml(NS), "apply", "-f", "-");
+    cluster.createNamespace(NS);
   }
 
   @AfterAll
@@ -62,7 +63,7 @@ class UpgradeIT {
   void upgradeFromThePreviousReleaseKeepsRunningAppsIntact() throws Exception {
     String commit = Files.readString(previous.resolve("commit")).strip();
     // --- the previous release, as it was installed: its CRD, its RBAC, its operator
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(CRD_FILE).toString());
+    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(LocalCluster.CRD_FILE).toString());
     OperatorProcess old = OperatorProcess.start(cluster, "previous-" + commit.substring(0, 7),
         previous.resolve("quarkus-app"), previous.resolve("kubernetes.yml"), Map.of());
     Sampler ruleWatcher = null;
@@ -72,23 +73,13 @@ class UpgradeIT {
           .hasSize(COUNTERS.size());
       cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
       for (String name : List.of("upgrade-a", "upgrade-b")) {
-        cluster.kubectlStdin("""
-            apiVersion: scaleddemo.dev/v1alpha1
-            kind: ScaledDemoApp
-            metadata:
-              name: %s
-            spec:
-              metric:
-                counter: %s
-              scaling:
-                maxReplicas: 5
-            """.formatted(name, COUNTERS.get(name)), "-n", NS, "apply", "-f", "-");
+        apps.create(name, "spec: {metric: {counter: %s}, scaling: {maxReplicas: 5}}\n".formatted(COUNTERS.get(name)));
       }
       APPS.keySet().forEach(apps::awaitConverged);
       // what the HPA would do with load: scale through the scale subresource
       APPS.forEach((name, replicas) -> cluster.kubectl("-n", NS, "scale", "deployment", name,
           "--replicas=" + replicas));
-      APPS.forEach((name, replicas) -> Apps.await(name + " at " + replicas + " ready replicas").until(() -> {
+      APPS.forEach((name, replicas) -> Wait.await(name + " at " + replicas + " ready replicas").until(() -> {
         Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
         return d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas());
       }));
@@ -108,23 +99,23 @@ class UpgradeIT {
           UpgradeIT::missingRules);
       old.stop();
       cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
-          cluster.root().resolve("operator/target/kubernetes/" + CRD_FILE).toString());
+          cluster.root().resolve("operator/target/kubernetes/" + LocalCluster.CRD_FILE).toString());
       Instant upgradedAt = Instant.now();
       current = OperatorProcess.start(cluster, "current", Map.of());
 
       OperatorProcess op = current;
       for (String name : APPS.keySet()) {
-        Apps.await("the new operator reconciled " + name)
+        Wait.await("the new operator reconciled " + name)
             .until(() -> op.reconciles(NS + "/" + name + " ") > 0);
         apps.awaitConverged(name);
       }
       // a spec change after the upgrade is reconciled by the new operator and observed in the status
       cluster.kubectl("-n", NS, "patch", "sda", "upgrade-b", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
-      Apps.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
+      Wait.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
           .inNamespace(NS).withName("upgrade-b").get().getSpec().getMaxReplicas() == 4);
       apps.awaitConverged("upgrade-b");
       assertThat(apps.observedGeneration("upgrade-b")).isEqualTo(2);
-      Apps.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
+      Wait.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
           AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(5)));
 
       // --- nothing running was disturbed
@@ -141,7 +132,7 @@ class UpgradeIT {
         assertThat(replicaSets()).as("no rollout").isEqualTo(replicaSetsBefore);
       }
       // the previous release's rules move to the new ownership record without an edit: no roll, no metric gap
-      Apps.await("ownership record migrated").untilAsserted(() -> {
+      Wait.await("ownership record migrated").untilAsserted(() -> {
         var annotations = adapterConfigMap().getMetadata().getAnnotations();
         assertThat(annotations).doesNotContainKey(AdapterRules.LEGACY_ANNOTATION);
         assertThat(AdapterRules.Record.parse(annotations.get(AdapterRules.RECORD_ANNOTATION)).rules().keySet())
@@ -221,7 +212,7 @@ class UpgradeIT {
   private static String adapterConfigHash() {
     var annotations = client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
         .withName(LocalCluster.ADAPTER_DEPLOYMENT).get().getSpec().getTemplate().getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get("scaleddemo.dev/adapter-config-hash");
+    return annotations == null ? null : annotations.get(AdapterRules.CONFIG_HASH_ANNOTATION);
   }
 
   /** A golden file of the tutorial sample: what that build renders for it. */

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +90,8 @@ class AdapterConfigConformanceIT {
   private static Map<String, Boolean> load(Path check, List<Path> files) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(check.toString()));
     files.forEach(f -> cmd.add(f.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = LocalCluster.exec(TestApps.root(), Map.of(), Duration.ofSeconds(60), null, cmd.toArray(String[]::new))
+        .output();
     Map<String, Boolean> verdicts = new LinkedHashMap<>();
     for (String line : out.split("\n")) {
       String[] parts = line.split("\t");

@@ -43,7 +43,7 @@ import java.util.stream.Stream;
 public final class ShipArtifacts {
   public static final String NAME = "scaled-demo-operator";
   public static final String NAMESPACE = "scaled-demo-system";
-  public static final String CRD_FILE = "scaleddemoapps.scaleddemo.dev-v1.yml";
+  public static final String CRD_FILE = LocalCluster.CRD_FILE;
   public static final String CSV_FILE = "manifests/" + NAME + ".clusterserviceversion.yaml";
   public static final String NAMESPACES_ENV = "QUARKUS_OPERATOR_SDK_CONTROLLERS_SCALEDDEMOAPPRECONCILER_NAMESPACES";
   /** failsafe runs in operator/: this build's output */

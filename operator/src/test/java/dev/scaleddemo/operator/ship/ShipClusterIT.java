@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.ship;
 
 import static dev.scaleddemo.operator.ship.ShipArtifacts.NAME;
 import static dev.scaleddemo.operator.ship.ShipArtifacts.NAMESPACES_ENV;
+import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,8 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.it.LeaseWatch;
 import dev.scaleddemo.operator.it.LocalCluster;
+import dev.scaleddemo.operator.it.NeedsCluster;
+import dev.scaleddemo.operator.it.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,18 +26,14 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +173,7 @@ class ShipClusterIT {
    * restricted Pod Security Standard, so the pods are only created if their security context complies.
    */
   @Test
+  @NeedsCluster(Capability.FAKE_NODES) // --wait for the operator's pods, whose image no registry serves here
   void helmInstallIntoTheCluster() {
     String ns = "sdo-helm";
     cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
@@ -187,7 +188,7 @@ class ShipClusterIT {
       assertThat(canI(sa, "create", "leases.coordination.k8s.io", ns)).as("Lease in its namespace").isTrue();
       assertThat(canI(sa, "update", "leases.coordination.k8s.io", ns)).isTrue();
       assertThat(canI(sa, "create", "leases.coordination.k8s.io", "default")).as("Lease elsewhere").isFalse();
-      assertThat(canI(sa, "patch", "scaleddemoapps.scaleddemo.dev", "any", "--subresource=status")).isTrue();
+      assertThat(canI(sa, "patch", LocalCluster.CRD_NAME, "any", "--subresource=status")).isTrue();
       assertThat(canI(sa, "update", "configmaps", "monitoring")).isTrue();
       assertThat(canI(sa, "get", "secrets", ns)).as("no Secrets").isFalse();
       assertThat(canI(sa, "create", "pods", ns)).as("no Pods").isFalse();
@@ -241,7 +242,7 @@ class ShipClusterIT {
   @Test
   void namespaceAdminsEditorsAndViewersGetScaledDemoApps() throws IOException {
     String ns = "sdo-users";
-    String apps = "scaleddemoapps.scaleddemo.dev";
+    String apps = LocalCluster.CRD_NAME;
     List<HasMetadata> roles = ShipArtifactsIT.ofType(ShipArtifactsIT.installObjects(), ClusterRole.class).stream()
         .filter(r -> List.of(ShipArtifactsIT.VIEW_ROLE, ShipArtifactsIT.EDIT_ROLE).contains(r.getMetadata().getName()))
         .map(HasMetadata.class::cast).toList();
@@ -255,9 +256,8 @@ class ShipClusterIT {
             "--clusterrole=" + user.getValue(), "--user=" + user.getKey());
       }
       for (String builtin : List.of("admin", "edit", "view")) {
-        await(builtin + " aggregates the ScaledDemoApp rules", Duration.ofSeconds(60), () -> cluster.kubectl(
-            "get", "clusterrole", builtin, "-o", "jsonpath={.rules[*].resources}").contains("scaleddemoapps")
-            ? "ok" : null);
+        await(builtin + " aggregates the ScaledDemoApp rules", Duration.ofSeconds(60)).until(() -> cluster.kubectl(
+            "get", "clusterrole", builtin, "-o", "jsonpath={.rules[*].resources}").contains("scaleddemoapps"));
       }
       for (String user : List.of("alice", "bob")) {
         for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")) {
@@ -279,9 +279,6 @@ class ShipClusterIT {
       }
       assertThat(canI("carol", "patch", apps, ns, "--subresource=status")).as("viewer patch status").isFalse();
       assertThat(canI("carol", "get", apps, "default")).as("viewer outside the namespace").isFalse();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     } finally {
       cluster.kubectl("delete", "clusterrole", ShipArtifactsIT.VIEW_ROLE, ShipArtifactsIT.EDIT_ROLE,
           "--ignore-not-found");
@@ -323,16 +320,14 @@ class ShipClusterIT {
   /**
    * Two replicas of the packaged operator (prod profile, so leader election on), as processes with the chart's
    * ServiceAccount token, i.e. exactly the chart's RBAC: one holds the Lease and processes events, the other
-   * stays Ready with its informers running; on SIGTERM the leader exits promptly (JOSDK's exit-on-stop-leading
-   * used to deadlock it) and the other takes the Lease over and reconciles.
+   * stays Ready with its informers running; on SIGTERM the leader exits promptly (with JOSDK's exit-on-stop-leading
+   * it would deadlock) and the other takes the Lease over and reconciles.
    */
   @Test
   void twoReplicasElectOneLeaderAndFailOver() throws Exception {
     String ns = "sdo-le";
-    Path jar = Path.of("target/packaged-operator/quarkus-run.jar").toAbsolutePath(); // see operator/pom.xml
-    assertThat(jar).exists();
     cluster.kubectlStdin(namespaceYaml(ns), "apply", "-f", "-");
-    Map<String, Process> replicas = new java.util.TreeMap<>();
+    Map<String, OperatorProcess> replicas = new TreeMap<>();
     KubernetesClient leaseClient = cluster.newClient();
     LeaseWatch leases = null;
     try {
@@ -341,54 +336,42 @@ class ShipClusterIT {
       assertThat(install.code()).as(install.output()).isZero();
       Path kubeconfig = serviceAccountKubeconfig(ns);
       for (String id : List.of("replica-a", "replica-b")) {
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-            "-jar", jar.toString())
-            .redirectErrorStream(true).redirectOutput(log(id).toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "HOSTNAME", id,
-            "KUBERNETES_NAMESPACE", ns, "QUARKUS_HTTP_PORT", "0", "ADAPTER_NAMESPACE", ns,
-            NAMESPACES_ENV, ns));
-        replicas.put(id, pb.start());
+        replicas.put(id, OperatorProcess.start(cluster, id, kubeconfig, ns,
+            Map.of("ADAPTER_NAMESPACE", ns, NAMESPACES_ENV, ns), Map.of()));
       }
-      String leader = await("a leader", Duration.ofSeconds(120), () -> {
-        String h = holder(ns);
-        return h != null && replicas.containsKey(h) ? h : null;
-      });
+      Supplier<String> logs = () -> replicas.values().stream()
+          .map(op -> "--- " + op.name() + "\n" + op.logTail(30)).collect(Collectors.joining("\n"));
+      await("a leader", Duration.ofSeconds(120)).until(() -> replicas.containsKey(LeaseWatch.holder(leaseClient, ns)));
+      String leader = LeaseWatch.holder(leaseClient, ns);
       String follower = replicas.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
-      for (String id : replicas.keySet()) {
-        await(id + " ready", Duration.ofSeconds(90), () -> ready(id) ? "ok" : null);
+      for (OperatorProcess op : replicas.values()) {
+        await(op.name() + " ready").until(op::ready);
+        assertThat(op.log()).as(op.name() + " watches what the chart says").contains("for namespace(s): [" + ns + "]");
       }
-      for (String id : replicas.keySet()) {
-        assertThat(Files.readString(log(id))).as(id + " watches what the chart says")
-            .contains("for namespace(s): [" + ns + "]");
-      }
-      assertThat(Files.readString(log(leader))).contains("Started event processing");
-      assertThat(Files.readString(log(follower))).as("the follower does not process events")
+      assertThat(replicas.get(leader).log()).contains("Started event processing");
+      assertThat(replicas.get(follower).log()).as("the follower does not process events")
           .contains("controller started").doesNotContain("Started event processing");
 
-      Process p = replicas.get(leader);
-      leases = LeaseWatch.start(leaseClient, ns, "scaled-demo-operator-lease");
-      p.destroy(); // SIGTERM, as the kubelet does
-      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("leader exits on SIGTERM:\n" + tail(leader)).isTrue();
-      assertThat(Files.readString(log(leader))).contains("Stopped leading: shutting down");
-      await("failover to " + follower, Duration.ofSeconds(90), () -> follower.equals(holder(ns)) ? "ok" : null);
+      leases = LeaseWatch.start(leaseClient, ns, LeaseWatch.LEASE);
+      // SIGTERM, as the kubelet does
+      assertThat(replicas.get(leader).terminate(Duration.ofSeconds(20))).as("leader exits on SIGTERM:\n" + logs.get())
+          .isTrue();
+      assertThat(replicas.get(leader).log()).contains("Stopped leading: shutting down");
+      await("failover to " + follower).until(() -> follower.equals(LeaseWatch.holder(leaseClient, ns)));
       // not before the leader released the Lease (or, had it not, before the Lease expired)
       List<LeaseWatch.Version> takeover = leases.assertTakeoverNotBeforeExpiry(follower);
       System.out.printf("failover on SIGTERM: %s, then %s%n", takeover.get(0), takeover.get(1));
-      await(follower + " processing", Duration.ofSeconds(30),
-          () -> contains(log(follower), "Started event processing") ? "ok" : null);
+      await(follower + " processing", Duration.ofSeconds(30))
+          .until(() -> replicas.get(follower).log().contains("Started event processing"));
 
       // the new leader reconciles with the chart's RBAC: children appear, and the finalizer goes on delete
       cluster.kubectl("-n", ns, "apply", "-f", TestApps.root().resolve("samples/custom-behavior-demo-app.yaml")
           .toString());
-      await("the new leader's Deployment", Duration.ofSeconds(60), () -> cluster.kubectlResult(null, "-n", ns,
-          "get", "deployment", "custom-behavior-demo-app").code() == 0 ? "ok" : null);
+      await("the new leader's Deployment", Duration.ofSeconds(60)).until(() -> cluster.kubectlResult(null, "-n", ns,
+          "get", "deployment", "custom-behavior-demo-app").code() == 0);
       cluster.kubectl("-n", ns, "delete", "scaleddemoapp", "custom-behavior-demo-app", "--timeout=60s");
     } finally {
-      for (Process p : replicas.values()) {
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
-      }
+      replicas.values().forEach(OperatorProcess::stop);
       if (leases != null) {
         leases.close();
       }
@@ -396,63 +379,6 @@ class ShipClusterIT {
       helm("uninstall", "sdo-le", "--namespace", ns, "--wait", "--timeout", "120s");
       cluster.kubectl("delete", "namespace", ns, "--wait=false");
     }
-  }
-
-  private static Path log(String id) {
-    return Path.of("target/leader-election-" + id + ".log").toAbsolutePath();
-  }
-
-  private static String tail(String id) {
-    try {
-      List<String> lines = Files.readAllLines(log(id));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return e.toString();
-    }
-  }
-
-  private static boolean contains(Path file, String text) {
-    try {
-      return Files.readString(file).contains(text);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String holder(String ns) {
-    var r = cluster.kubectlResult(null, "-n", ns, "get", "lease", "scaled-demo-operator-lease", "-o",
-        "jsonpath={.spec.holderIdentity}");
-    return r.code() == 0 ? r.stdout().trim() : null;
-  }
-
-  private static final Pattern LISTENING = Pattern.compile("Listening on: http://[0-9.]+:(\\d+)");
-
-  private static boolean ready(String id) {
-    try {
-      Matcher m = LISTENING.matcher(Files.readString(log(id)));
-      if (!m.find()) return false;
-      var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + m.group(1) + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static <T> T await(String what, Duration timeout, java.util.function.Supplier<T> probe)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) return value;
-      Thread.sleep(500);
-    }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n--- replica-a\n"
-        + tail("replica-a") + "\n--- replica-b\n" + tail("replica-b"));
   }
 
   /** A kubeconfig for the chart's ServiceAccount (a TokenRequest token) on this cluster. */

@@ -57,6 +57,21 @@ class StatusCalculatorTest {
   }
 
   @Test
+  void waitsOnOthersOnlyForAValidAppMissingSomethingOutsideItsSpec() {
+    var h = healthy();
+    assertThat(StatusCalculator.waitingOnOthers(h)).isFalse();
+    assertThat(StatusCalculator.waitingOnOthers(new Observed(h.specProblems(), h.deployment(), h.hpa(),
+        MonitoringState.CRD_MISSING, h.adapterRule(), Map.of()))).isTrue();
+    assertThat(StatusCalculator.waitingOnOthers(new Observed(h.specProblems(), h.deployment(), h.hpa(),
+        h.monitoring(), AdapterRuleState.failed(AdapterRuleState.CONFIG_NOT_FOUND, "no adapter"), Map.of()))).isTrue();
+    assertThat(StatusCalculator.waitingOnOthers(new Observed(h.specProblems(), h.deployment(), h.hpa(),
+        h.monitoring(), h.adapterRule(), Map.of("ingress", "refused")))).isTrue();
+    assertThat(StatusCalculator.waitingOnOthers(new Observed(List.of("spec.x is bad"), h.deployment(), h.hpa(),
+        MonitoringState.NOT_RECONCILED, AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "invalid"), Map.of())))
+        .isFalse();
+  }
+
+  @Test
   void healthyAppIsReadyAndShowsTheScalingFigures() {
     var s = StatusCalculator.compute(app, healthy(), T0);
     assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
