@@ -1,11 +1,19 @@
 package dev.scaleddemo.operator.config;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,10 +35,20 @@ import org.jboss.logging.Logger;
  * operator -> the elector stops leading -> {@code System.exit} waits for the shutdown in progress, forever; the
  * pod then only goes away when the kubelet kills it). So: no exit from JOSDK, and our callback exits, from its
  * own thread, only when leadership is lost while the JVM is not shutting down.
+ *
+ * <p>Stopping: JOSDK never releases the Lease (fabric8's {@code releaseOnCancel} is off in JOSDK), so a replaced
+ * leader would leave the operator without a leader for a lease duration. Once QOSDK has stopped the operator (its
+ * controllers and their executors), {@link #releaseOnShutdown} releases the Lease as client-go does (empty holder,
+ * one-second duration), if this replica still holds it; the client stays open for that
+ * ({@code quarkus.operator-sdk.close-client-on-stop=false}, Quarkus closes it afterwards).
  */
 @ApplicationScoped
 public class LeaderElection {
   private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+  /** After QOSDK's own ShutdownEvent observer, which stops the operator (AppEventListener, priority 3123). */
+  static final int AFTER_OPERATOR_STOPPED = 3200;
+
+  private volatile boolean leading;
 
   @Produces
   @Singleton
@@ -38,9 +56,38 @@ public class LeaderElection {
     var lease = config.leaderElection();
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(lease.leaseName())
         .withLeaseNamespace(lease.leaseNamespace().filter(s -> !s.isBlank()).orElse(null))
+        .withIdentity(identity(config))
         .withExitOnStopLeading(false)
-        .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::stoppedLeading, leader -> { }))
+        .withLeaderCallbacks(new LeaderCallbacks(() -> leading = true, LeaderElection::stoppedLeading, leader -> { }))
         .build();
+  }
+
+  void releaseOnShutdown(@Observes @Priority(AFTER_OPERATOR_STOPPED) ShutdownEvent event,
+      LeaderElectionConfiguration election, KubernetesClient client) {
+    if (!leading) {
+      return;
+    }
+    String namespace = election.getLeaseNamespace().orElseGet(client::getNamespace);
+    String identity = election.getIdentity().orElseThrow();
+    var lock = new LeaseLock(namespace, election.getLeaseName(), identity);
+    var config = new LeaderElectionConfig(lock, election.getLeaseDuration(), election.getRenewDeadline(),
+        election.getRetryPeriod(), new LeaderCallbacks(() -> { }, () -> { }, leader -> { }), false,
+        election.getLeaseName());
+    try {
+      if (new LeaderElectorBuilder(client, Runnable::run).withConfig(config).build().release()) {
+        LOG.infof("Released the leader-election lease %s/%s", namespace, election.getLeaseName());
+      }
+    } catch (RuntimeException e) {
+      // another replica took it meanwhile, or the API server is gone: the lease expires on its own
+      LOG.warnf("Could not release the leader-election lease %s/%s: %s", namespace, election.getLeaseName(),
+          e.getMessage());
+    }
+  }
+
+  /** The pod name (Kubernetes sets HOSTNAME to it), as JOSDK's default, and a random one without it. */
+  static String identity(OperatorConfig config) {
+    return config.leaderElection().identity().filter(s -> !s.isBlank())
+        .orElseGet(() -> UUID.randomUUID().toString());
   }
 
   static void stoppedLeading() {

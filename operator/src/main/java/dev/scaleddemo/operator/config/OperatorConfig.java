@@ -49,6 +49,10 @@ public interface OperatorConfig {
 
     /** Unset: the operator's own namespace (the pod's, as the Kubernetes client knows it). */
     Optional<String> leaseNamespace();
+
+    /** This replica's name in the Lease: the pod name, which Kubernetes puts in HOSTNAME. */
+    @WithDefault("${HOSTNAME:}")
+    Optional<String> identity();
   }
 
   default OperatorSettings settings() {

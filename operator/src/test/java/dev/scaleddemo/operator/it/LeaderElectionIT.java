@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two replicas of the packaged operator with leader election (as deploy/install.yaml runs them): only the leader
  * reconciles; killed without a goodbye (SIGKILL, the lease is not released), the other replica takes over once the
- * lease expired (not before, and within a few seconds after) and reconciles a change made in between.
+ * lease expired (not before, and within a few seconds after) and reconciles a change made in between. Stopped
+ * with SIGTERM (a rolling update, a drained node), the leader releases the lease after its controllers stopped, so
+ * the other replica takes over at once instead of a lease duration later.
  */
 @NeedsCluster(Capability.FAKE_NODES)
 class LeaderElectionIT {
@@ -91,6 +93,50 @@ class LeaderElectionIT {
       System.out.printf("leader killed: replica-2 took over %d ms after the kill, %d ms after the last renewal"
           + " (lease duration %s)%n", takeover.toMillis(), Duration.between(lastRenewByLeader, acquired).toMillis(),
           leaseDuration);
+    } finally {
+      first.stop();
+      if (second != null) {
+        second.stop();
+      }
+    }
+  }
+
+  @Test
+  void aLeaderStoppedWithSigtermReleasesTheLeaseAfterItsControllersStopped() throws Exception {
+    OperatorProcess first = OperatorProcess.start(cluster, "replica-3", Map.of());
+    OperatorProcess second = null;
+    try {
+      Wait.await("replica-3 holds the lease").until(() -> "replica-3".equals(holder()));
+      second = OperatorProcess.start(cluster, "replica-4", Map.of());
+      apps.create("handover", "spec:\n  metric:\n    counter: handover_clicks_total\n");
+      apps.awaitConverged("handover");
+
+      LeaseWatch leaseWatch = LeaseWatch.start(client, OperatorProcess.NAMESPACE, LeaseWatch.LEASE);
+      Lease before = lease();
+      assertThat(first.terminate(Duration.ofSeconds(30))).as("the leader exits on SIGTERM").isTrue();
+      OperatorProcess standby = second;
+      Wait.await("replica-4 takes the lease").atMost(Duration.ofSeconds(60))
+          .until(() -> "replica-4".equals(holder()));
+      List<LeaseWatch.Version> takeover = leaseWatch.assertTakeoverNotBeforeExpiry("replica-4");
+      leaseWatch.close();
+      LeaseWatch.Version released = takeover.get(0);
+      Instant acquired = takeover.get(1).acquired();
+      Duration leaseDuration = Duration.ofSeconds(before.getSpec().getLeaseDurationSeconds());
+      assertThat(released.holder()).as("the stopping leader released the lease; versions %s", leaseWatch.versions())
+          .isEmpty();
+      assertThat(Duration.between(before.getSpec().getRenewTime().toInstant(), acquired))
+          .as("takeover well before the unreleased lease would have expired (%s)", leaseDuration)
+          .isLessThan(leaseDuration);
+      assertThat(first.log()).as("the release comes after the controllers stopped")
+          .containsSubsequence("is shutting down", "Stopped leading", "Released the leader-election lease");
+
+      cluster.kubectl("-n", NS, "patch", "sda", "handover", "--type=merge", "-p",
+          "{\"spec\":{\"scaling\":{\"maxReplicas\":7}}}");
+      Wait.await("the new leader reconciles").until(() -> client.autoscaling().v2()
+          .horizontalPodAutoscalers().inNamespace(NS).withName("handover").get().getSpec().getMaxReplicas() == 7);
+      assertThat(reconciles(standby)).isPositive();
+      System.out.printf("leader stopped: replica-4 took over %d ms after the release%n",
+          Duration.between(released.renewed(), acquired).toMillis());
     } finally {
       first.stop();
       if (second != null) {
