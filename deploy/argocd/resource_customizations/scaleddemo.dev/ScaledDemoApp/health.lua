@@ -1,6 +1,8 @@
 -- Argo CD health check for scaleddemo.dev/ScaledDemoApp (scaled-demo-operator).
 -- Reads what the operator writes: status.observedGeneration and the conditions Stalled (Degraded), Reconciling
--- (Progressing) and Ready (Healthy); kstatus (Flux) reads the same. There is no pause feature, so no Suspended.
+-- (Progressing) and Ready (Healthy); kstatus (Flux) reads the same. Paused=True (pause annotations) is Suspended;
+-- Fallback=True (the metric is missing and the fallback replica count is in force) is Degraded. A missing metric
+-- under the Hold policy stays Healthy: the app serves, and Argo CD's own HPA check marks the child HPA Degraded.
 local hs = {}
 
 local function find(conditions, type)
@@ -37,6 +39,18 @@ local reconciling = find(obj.status.conditions, "Reconciling")
 if reconciling ~= nil and reconciling.status == "True" then
   hs.status = "Progressing"
   hs.message = describe(reconciling)
+  return hs
+end
+local paused = find(obj.status.conditions, "Paused")
+if paused ~= nil and paused.status == "True" then
+  hs.status = "Suspended"
+  hs.message = describe(paused)
+  return hs
+end
+local fallback = find(obj.status.conditions, "Fallback")
+if fallback ~= nil and fallback.status == "True" then
+  hs.status = "Degraded"
+  hs.message = describe(fallback)
   return hs
 end
 local ready = find(obj.status.conditions, "Ready")

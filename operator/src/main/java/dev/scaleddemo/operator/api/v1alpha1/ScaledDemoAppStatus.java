@@ -39,6 +39,9 @@ public class ScaledDemoAppStatus {
   @JsonPropertyDescription("The scaling metric: last value, when it was seen, since when it is missing.")
   private MetricStatus metric;
 
+  @JsonPropertyDescription("When the autoscaler last changed the replicas (its status.lastScaleTime).")
+  private String lastScaleTime;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<Condition> getConditions() { return conditions; }
@@ -56,6 +59,8 @@ public class ScaledDemoAppStatus {
   public void setScalingMode(String scalingMode) { this.scalingMode = scalingMode; }
   public Integer getPausedReplicas() { return pausedReplicas; }
   public void setPausedReplicas(Integer pausedReplicas) { this.pausedReplicas = pausedReplicas; }
+  public String getLastScaleTime() { return lastScaleTime; }
+  public void setLastScaleTime(String lastScaleTime) { this.lastScaleTime = lastScaleTime; }
   public MetricStatus getMetric() { return metric; }
   public void setMetric(MetricStatus metric) { this.metric = metric; }
 
@@ -68,12 +73,12 @@ public class ScaledDemoAppStatus {
         && Objects.equals(currentClicksPerSecondPerPod, s.currentClicksPerSecondPerPod)
         && Objects.equals(targetClicksPerSecondPerPod, s.targetClicksPerSecondPerPod)
         && Objects.equals(scalingMode, s.scalingMode) && Objects.equals(pausedReplicas, s.pausedReplicas)
-        && Objects.equals(metric, s.metric);
+        && Objects.equals(metric, s.metric) && Objects.equals(lastScaleTime, s.lastScaleTime);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, replicas, desiredReplicas, currentClicksPerSecondPerPod,
-        targetClicksPerSecondPerPod, scalingMode, pausedReplicas, metric);
+        targetClicksPerSecondPerPod, scalingMode, pausedReplicas, metric, lastScaleTime);
   }
 }
