@@ -29,28 +29,18 @@ if obj.metadata.generation ~= nil and obj.status.observedGeneration ~= obj.metad
   return hs
 end
 
-local stalled = find(obj.status.conditions, "Stalled")
-if stalled ~= nil and stalled.status == "True" then
-  hs.status = "Degraded"
-  hs.message = describe(stalled)
-  return hs
+-- the first of these conditions that is True decides, in this order
+local function whenTrue(type, health)
+  local c = find(obj.status.conditions, type)
+  if c ~= nil and c.status == "True" then
+    hs.status = health
+    hs.message = describe(c)
+    return true
+  end
+  return false
 end
-local reconciling = find(obj.status.conditions, "Reconciling")
-if reconciling ~= nil and reconciling.status == "True" then
-  hs.status = "Progressing"
-  hs.message = describe(reconciling)
-  return hs
-end
-local paused = find(obj.status.conditions, "Paused")
-if paused ~= nil and paused.status == "True" then
-  hs.status = "Suspended"
-  hs.message = describe(paused)
-  return hs
-end
-local fallback = find(obj.status.conditions, "Fallback")
-if fallback ~= nil and fallback.status == "True" then
-  hs.status = "Degraded"
-  hs.message = describe(fallback)
+if whenTrue("Stalled", "Degraded") or whenTrue("Reconciling", "Progressing") or whenTrue("Paused", "Suspended")
+    or whenTrue("Fallback", "Degraded") then
   return hs
 end
 local ready = find(obj.status.conditions, "Ready")

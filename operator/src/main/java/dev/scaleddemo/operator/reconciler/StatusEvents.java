@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -43,7 +45,13 @@ final class StatusEvents {
   private static final String INSTANCE = System.getenv().getOrDefault("HOSTNAME", "scaled-demo-operator");
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final EventBudget BUDGET = new EventBudget(10, Duration.ofSeconds(30));
+  /** client-go's EventRecorder allows a burst of 25 per object too. */
+  private static final EventBudget BUDGET = new EventBudget(25, Duration.ofSeconds(30));
+  /**
+   * What the events were last derived up to, per app uid: the informer may hand the next reconcile the status from
+   * before our own patch, which would repeat every event. Only what {@link #derive} compares is kept (no messages).
+   */
+  private static final Map<String, ScaledDemoAppStatus> EMITTED = new ConcurrentHashMap<>();
 
   private StatusEvents() {}
 
@@ -51,6 +59,12 @@ final class StatusEvents {
 
   static void emitTransitions(KubernetesClient client, ScaledDemoApp app, ScaledDemoAppStatus before,
       ScaledDemoAppStatus after, HorizontalPodAutoscaler hpa, Instant now) {
+    String uid = app.getMetadata().getUid();
+    ScaledDemoAppStatus last = EMITTED.get(uid);
+    if (last != null) {
+      before = last;
+    }
+    EMITTED.put(uid, compact(after));
     for (Event e : derive(before, after, hpa)) {
       if (BUDGET.allow(app.getMetadata().getUid(), now)) {
         emit(client, app, e, now);
@@ -62,6 +76,23 @@ final class StatusEvents {
 
   static void forget(ScaledDemoApp app) {
     BUDGET.forget(app.getMetadata().getUid());
+    EMITTED.remove(app.getMetadata().getUid());
+  }
+
+  /** The fields {@link #derive} reads of the status before, without condition messages. */
+  static ScaledDemoAppStatus compact(ScaledDemoAppStatus s) {
+    ScaledDemoAppStatus c = new ScaledDemoAppStatus();
+    c.setConditions(s.getConditions() == null ? List.of() : s.getConditions().stream().map(x -> new Condition(null,
+        null, null, x.getReason(), x.getStatus(), x.getType())).toList());
+    c.setDesiredReplicas(s.getDesiredReplicas());
+    c.setPausedReplicas(s.getPausedReplicas());
+    c.setLastScaleTime(s.getLastScaleTime());
+    if (s.getMetric() != null && s.getMetric().getMissingSince() != null) {
+      var m = new dev.scaleddemo.operator.api.v1alpha1.MetricStatus();
+      m.setMissingSince(s.getMetric().getMissingSince());
+      c.setMetric(m);
+    }
+    return c;
   }
 
   /** The events between two statuses, given the HPA the second one was computed from. Pure. */

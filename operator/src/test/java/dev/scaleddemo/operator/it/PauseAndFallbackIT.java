@@ -111,7 +111,10 @@ class PauseAndFallbackIT {
     assertThat(reached).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(30).plus(HPA_SLACK));
     assertThat(status("fallback", "scalingMode")).isEqualTo(Conditions.MODE_FALLBACK);
     assertThat(column("fallback", "MODE")).isEqualTo("Fallback");
-    assertThat(describe("fallback")).contains("MetricLost").contains("FallbackEntered").contains("Rescaled");
+    String events = describe("fallback");
+    assertThat(events).contains("MetricLost").contains("Rescaled from 1 to 3");
+    assertThat(events.lines().filter(l -> l.contains("FallbackEntered"))).as("one event per transition").hasSize(1);
+    assertThat(events.lines().filter(l -> l.contains("Rescaled from 1 to 3"))).as("one per lastScaleTime").hasSize(1);
 
     // Hold: the same outage, well past 30 s, changes nothing
     awaitCondition("hold", Conditions.FALLBACK, Conditions.FALSE, Conditions.HOLDING);
@@ -170,7 +173,7 @@ class PauseAndFallbackIT {
     assertThat(column("paused", "MODE")).isIn("Auto", "Holding");
     String events = describe("paused");
     LOG.infof("kubectl describe sda paused:%n%s", events);
-    assertThat(events).contains("Paused").contains("Resumed").contains("ReadyFalse")
-        .contains("Rescaled from 2 to 4");
+    assertThat(events).contains("Paused").contains("Resumed").contains("InvalidPauseAnnotation")
+        .containsPattern("Rescaled from [12] to 4 replicas .*: paused at 4 replicas");
   }
 }
