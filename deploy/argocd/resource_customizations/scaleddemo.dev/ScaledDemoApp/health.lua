@@ -1,6 +1,8 @@
 -- Argo CD health check for scaleddemo.dev/ScaledDemoApp (scaled-demo-operator).
 -- Reads what the operator writes: status.observedGeneration and the conditions Stalled (Degraded), Reconciling
--- (Progressing) and Ready (Healthy); kstatus (Flux) reads the same. There is no pause feature, so no Suspended.
+-- (Progressing) and Ready (Healthy); kstatus (Flux) reads the same. Paused=True (pause annotations) is Suspended;
+-- Fallback=True (the metric is missing and the fallback replica count is in force) is Degraded. A missing metric
+-- under the Hold policy stays Healthy: the app serves, and Argo CD's own HPA check marks the child HPA Degraded.
 local hs = {}
 
 local function find(conditions, type)
@@ -27,16 +29,18 @@ if obj.metadata.generation ~= nil and obj.status.observedGeneration ~= obj.metad
   return hs
 end
 
-local stalled = find(obj.status.conditions, "Stalled")
-if stalled ~= nil and stalled.status == "True" then
-  hs.status = "Degraded"
-  hs.message = describe(stalled)
-  return hs
+-- the first of these conditions that is True decides, in this order
+local function whenTrue(type, health)
+  local c = find(obj.status.conditions, type)
+  if c ~= nil and c.status == "True" then
+    hs.status = health
+    hs.message = describe(c)
+    return true
+  end
+  return false
 end
-local reconciling = find(obj.status.conditions, "Reconciling")
-if reconciling ~= nil and reconciling.status == "True" then
-  hs.status = "Progressing"
-  hs.message = describe(reconciling)
+if whenTrue("Stalled", "Degraded") or whenTrue("Reconciling", "Progressing") or whenTrue("Paused", "Suspended")
+    or whenTrue("Fallback", "Degraded") then
   return hs
 end
 local ready = find(obj.status.conditions, "Ready")

@@ -14,6 +14,8 @@ import dev.scaleddemo.operator.dependent.HpaDependent;
 import dev.scaleddemo.operator.dependent.IngressDependent;
 import dev.scaleddemo.operator.dependent.ServiceDependent;
 import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
+import dev.scaleddemo.operator.manifest.Names;
+import dev.scaleddemo.operator.scaling.ScalingPlan;
 import dev.scaleddemo.operator.status.AdapterRuleState;
 import dev.scaleddemo.operator.status.ChildErrors;
 import dev.scaleddemo.operator.status.MonitoringState;
@@ -23,6 +25,7 @@ import dev.scaleddemo.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -57,7 +60,9 @@ import org.jboss.logging.Logger;
     @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"}),
     @Dependent(name = "dashboard", type = DashboardDependent.class, reconcilePrecondition = DashboardRequested.class),
 })
-@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// Pausing is an annotation (metadata: no new generation), so generation awareness is done by SpecOrPauseChanged.
+@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES),
+    generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
 // A failed reconcile or cleanup (a conflict under load, an API server briefly away) is retried for about half an
 // hour, backing off to once a minute: JOSDK's default gives up after 5 attempts in ~16 s, which left a deletion
 // waiting for the 10-minute periodic reconcile.
@@ -77,8 +82,12 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
     AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
         "Not reconciled while the spec is invalid; the running app is left as it is.");
+    ScalingPlan plan = null;
     if (problems.isEmpty()) {
       var workflow = ctx.managedWorkflowAndDependentResourceContext();
+      plan = ScalingPlan.decide(app, ctx.getSecondaryResource(Deployment.class).orElse(null),
+          ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), clock.instant());
+      workflow.put(ScalingPlan.KEY, plan);
       try {
         var result = workflow.reconcileManagedWorkflow();
         monitoring = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance)
@@ -88,11 +97,16 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
         e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
       }
       rule = AdapterRuleDependent.outcome(ctx).orElse(rule);
+      if (plan.scaleDeploymentTo() != null && errors.isEmpty()) {
+        // through the scale subresource (an update, not our apply): the Deployment's spec.replicas stays the HPA's
+        ctx.getClient().apps().deployments().inNamespace(app.getMetadata().getNamespace())
+            .withName(Names.deployment(app)).scale(plan.scaleDeploymentTo());
+      }
     }
     var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
-        ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors);
+        ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors, plan);
     var status = StatusCalculator.compute(app, observed, clock.instant());
-    StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status);
+    StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status, observed.hpa(), clock.instant());
     UpdateControl<ScaledDemoApp> control;
     if (status.equals(app.getStatus())) {
       control = UpdateControl.noUpdate();
@@ -102,7 +116,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     // one line per reconcile at DEBUG: tests count reconciles in steady state with it
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
         app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
-    return StatusCalculator.waitingOnOthers(observed) ? control.rescheduleAfter(RECHECK) : control;
+    return StatusCalculator.recheckIn(observed, RECHECK).map(control::rescheduleAfter).orElse(control);
   }
 
   /** Anything else that failed (e.g. the status patch): Ready=False with the message; JOSDK retries. */
@@ -119,6 +133,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
   @Override
   public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     withDefaultSpec(app);
+    StatusEvents.forget(app);
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
     ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();

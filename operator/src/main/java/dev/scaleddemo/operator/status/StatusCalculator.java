@@ -2,15 +2,20 @@ package dev.scaleddemo.operator.status;
 
 import static dev.scaleddemo.operator.status.Conditions.*;
 
+import dev.scaleddemo.operator.api.v1alpha1.Annotations;
+import dev.scaleddemo.operator.api.v1alpha1.MetricStatus;
+import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
 import dev.scaleddemo.operator.manifest.AdapterRules;
+import dev.scaleddemo.operator.scaling.ScalingPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,6 +36,19 @@ public final class StatusCalculator {
   public static boolean waitingOnOthers(Observed o) {
     return o.specProblems().isEmpty() && (o.monitoring() != MonitoringState.AVAILABLE || !o.adapterRule().synced()
         || !o.childErrors().isEmpty());
+  }
+
+  /**
+   * When to reconcile again without an event: {@code waiting} while others are not there yet, sooner when the
+   * metric-loss delay elapses.
+   */
+  public static Optional<Duration> recheckIn(Observed o, Duration waiting) {
+    Duration recheck = waitingOnOthers(o) ? waiting : null;
+    Duration fallback = o.plan() == null ? null : o.plan().recheckIn();
+    if (fallback != null && (recheck == null || fallback.compareTo(recheck) < 0)) {
+      recheck = fallback;
+    }
+    return Optional.ofNullable(recheck);
   }
 
   public static ScaledDemoAppStatus compute(ScaledDemoApp app, Observed o, Instant now) {
@@ -63,12 +81,20 @@ public final class StatusCalculator {
     c.set(ADAPTER_RULE_SYNCED, rule.synced(), rule.reason(), rule.message());
 
     mirrorHpa(c, o.hpa());
+    ScalingPlan plan = o.plan();
+    String pauseProblem = plan == null ? null : plan.pause().problem();
+    if (plan != null) {
+      setPausedAndFallback(c, app, plan);
+    }
 
     String notReady = null;
     String notReadyMessage = null;
     if (!specValid) {
       notReady = INVALID_SPEC;
       notReadyMessage = String.join("; ", o.specProblems());
+    } else if (pauseProblem != null) {
+      notReady = INVALID_PAUSE_ANNOTATION;
+      notReadyMessage = c.get(PAUSED).getMessage();
     } else if (!o.childErrors().isEmpty()) {
       notReady = RECONCILE_ERROR;
       notReadyMessage = o.childErrors().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
@@ -95,7 +121,80 @@ public final class StatusCalculator {
     s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
     s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa()));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
+    s.setLastScaleTime(o.hpa() == null || o.hpa().getStatus() == null ? previousOf(previous, ScaledDemoAppStatus::getLastScaleTime)
+        : o.hpa().getStatus().getLastScaleTime());
+    if (plan == null) {
+      s.setScalingMode(previousOf(previous, ScaledDemoAppStatus::getScalingMode));
+      s.setPausedReplicas(previousOf(previous, ScaledDemoAppStatus::getPausedReplicas));
+      s.setMetric(previousOf(previous, ScaledDemoAppStatus::getMetric));
+    } else {
+      s.setScalingMode(plan.paused() ? MODE_PAUSED : plan.fallback() ? MODE_FALLBACK
+          : plan.metricMissing() ? MODE_HOLDING : MODE_AUTO);
+      s.setPausedReplicas(plan.pausedReplicas());
+      s.setMetric(metric(previousOf(previous, ScaledDemoAppStatus::getMetric), s.getCurrentClicksPerSecondPerPod(),
+          plan, now));
+    }
     return s;
+  }
+
+  private static <T> T previousOf(ScaledDemoAppStatus previous, java.util.function.Function<ScaledDemoAppStatus, T> f) {
+    return previous == null ? null : f.apply(previous);
+  }
+
+  /** Paused and Fallback, from the plan the HPA was reconciled with. */
+  private static void setPausedAndFallback(Builder c, ScaledDemoApp app, ScalingPlan plan) {
+    String problem = plan.pause().problem();
+    String at = plan.paused() ? "Paused at " + plan.pausedReplicas() + " replicas" : null;
+    if (problem != null) {
+      c.set(PAUSED, plan.paused(), INVALID_PAUSE_ANNOTATION, problem + (plan.paused() ? ". " + at
+          + " until it is fixed." : ". Nothing was changed; fix or remove the annotation."));
+    } else if (plan.paused()) {
+      c.set(PAUSED, true, PAUSED_BY_ANNOTATION, at + " by annotation " + (plan.pause().replicas() != null
+          ? Annotations.PAUSED_REPLICAS : Annotations.PAUSED) + ": the autoscaler is pinned to "
+          + plan.hpaMinReplicas() + "/" + plan.hpaMaxReplicas() + (plan.pausedReplicas() == 0
+          ? " and the Deployment scaled to 0" : "") + ". Remove the annotation to resume.");
+    } else {
+      c.set(PAUSED, false, NOT_PAUSED, "The autoscaler scales the app.");
+    }
+    OnMetricLossSpec loss = app.getSpec().getScaling().getOnMetricLoss();
+    boolean fallbackPolicy = loss != null && loss.getPolicy() == OnMetricLossSpec.Policy.Fallback;
+    // the time is in status.metric.missingSince, not in the message: the message changes only with the situation
+    String since = "The autoscaler cannot read the metric";
+    if (plan.paused()) {
+      c.set(FALLBACK, false, SUSPENDED_BY_PAUSE, "Paused: the pause, not the metric-loss policy, sets the replicas.");
+    } else if (!plan.metricMissing()) {
+      c.set(FALLBACK, false, METRIC_AVAILABLE, "The autoscaler reads the metric.");
+    } else if (plan.fallback()) {
+      c.set(FALLBACK, true, METRIC_MISSING, since + ": at least " + plan.hpaMinReplicas()
+          + " replicas (spec.scaling.onMetricLoss.fallbackReplicas) until it is back.");
+    } else if (fallbackPolicy) {
+      c.set(FALLBACK, false, FALLBACK_PENDING, since + ": the fallback to at least " + loss.getFallbackReplicas()
+          + " replicas applies once it is missing for " + loss.getAfter() + " (see status.metric.missingSince).");
+    } else {
+      c.set(FALLBACK, false, HOLDING, since + ": the autoscaler keeps the current replicas (policy Hold).");
+    }
+  }
+
+  /** The metric's last value and when it was seen; the time moves only when the value changes (no status churn). */
+  private static MetricStatus metric(MetricStatus previous, String current, ScalingPlan plan, Instant now) {
+    MetricStatus m = new MetricStatus();
+    String lastValue = previous == null ? null : previous.getLastValue();
+    String lastSeen = previous == null ? null : previous.getLastSeenTime();
+    if (plan.metricMissing()) {
+      m.setLastValue(lastValue);
+      // the autoscaler last read it just before it lost it
+      m.setLastSeenTime(lastSeen == null ? null : previous.getMissingSince() != null ? lastSeen
+          : plan.metricMissingSince());
+      m.setMissingSince(plan.metricMissingSince());
+    } else if (current != null) {
+      m.setLastValue(current);
+      m.setLastSeenTime(current.equals(lastValue) && lastSeen != null && previous.getMissingSince() == null ? lastSeen
+          : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    } else {
+      m.setLastValue(lastValue);
+      m.setLastSeenTime(lastSeen);
+    }
+    return m.getLastValue() == null && m.getMissingSince() == null ? null : m;
   }
 
   /** What only a user or an admin can fix: the app makes no progress until they do. */
@@ -131,6 +230,9 @@ public final class StatusCalculator {
   private static Cause stalledBy(Builder c, Observed o) {
     boolean ready = TRUE.equals(c.get(READY).getStatus());
     if (!o.specProblems().isEmpty()) return new Cause(INVALID_SPEC, c.get(READY).getMessage());
+    if (INVALID_PAUSE_ANNOTATION.equals(c.get(READY).getReason())) {
+      return new Cause(INVALID_PAUSE_ANNOTATION, c.get(READY).getMessage());
+    }
     if (!ready && o.monitoring() == MonitoringState.CRD_MISSING) {
       return new Cause(SERVICE_MONITOR_CRD_MISSING, c.get(MONITORING_AVAILABLE).getMessage());
     }
@@ -167,6 +269,10 @@ public final class StatusCalculator {
     s.setDesiredReplicas(previous.getDesiredReplicas());
     s.setCurrentClicksPerSecondPerPod(previous.getCurrentClicksPerSecondPerPod());
     s.setTargetClicksPerSecondPerPod(previous.getTargetClicksPerSecondPerPod());
+    s.setScalingMode(previous.getScalingMode());
+    s.setPausedReplicas(previous.getPausedReplicas());
+    s.setMetric(previous.getMetric());
+    s.setLastScaleTime(previous.getLastScaleTime());
     return s;
   }
 

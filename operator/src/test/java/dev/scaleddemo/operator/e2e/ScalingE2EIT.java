@@ -4,8 +4,9 @@ import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.scaleddemo.operator.it.NeedsCluster;
+import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
+import dev.scaleddemo.operator.it.NeedsCluster;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.it.KubectlTable;
 import dev.scaleddemo.operator.it.LocalCluster;
@@ -327,6 +328,66 @@ class ScalingE2EIT {
         httpGet(stack.prometheusUrl() + "/api/v1/targets?state=active")).contains(pool).contains("\"health\":\"up\""));
   }
 
+  // ------------------------------------------------------------------------------------------------ f
+
+  /**
+   * Issue 12, the metric-loss policies and pausing with the real stack: Prometheus stopped while a Fallback app
+   * is at its minimum -> its fallback count within 'after' plus the HPA's sync, released once Prometheus is back;
+   * a Hold app under load keeps its replicas; paused at N it holds N under more load; resumed it scales again.
+   */
+  @Test
+  @Order(6)
+  void fallbackOnMetricLossHoldKeepsPauseHoldsUnderLoadAndResumeScales() {
+    String ns = namespace("e2e-f");
+    long t0 = System.nanoTime();
+    create(ns, "fallback", "fallback_clicks_total", "10", 1, 4, defaultLabels(),
+        "{policy: Fallback, fallbackReplicas: 3, after: 30s}");
+    create(ns, "hold", "hold_clicks_total", "10", 1, 4);
+    awaitReady(ns, "fallback");
+    awaitReady(ns, "hold");
+    awaitAdapterServes(ns, "fallback_clicks_total");
+    awaitAdapterServes(ns, "hold_clicks_total");
+    ClickDriver load = clicks(ns, "hold", 15);
+    awaitScale(ns, "hold", 2, Duration.ofSeconds(90));
+
+    stack.stopPrometheus();
+    await("the operator sees the metric missing", Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(sda(ns, "fallback").getStatus().getMetric().getMissingSince()).isNotNull());
+    java.time.Instant missingSince = java.time.Instant.parse(sda(ns, "fallback").getStatus().getMetric()
+        .getMissingSince());
+    awaitScale(ns, "fallback", 3, Duration.ofSeconds(90));
+    Duration reached = Duration.between(missingSince, java.time.Instant.now());
+    LOG.infof("fallback: 3 replicas %d s after the metric went missing (after: 30s)", reached.toSeconds());
+    // the HPA syncs every 5 s here; a reconcile and the kwok pods' readiness come on top
+    assertThat(reached).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(30 + 25));
+    assertThat(condition(ns, "fallback", "Fallback").getReason()).isEqualTo("MetricMissing");
+    assertThat(KubectlTable.firstRow(cluster.kubectl("get", "sda", "fallback", "-n", ns)).get("MODE")).isEqualTo("Fallback");
+    assertThat(sda(ns, "hold").getStatus().getScalingMode()).isEqualTo("Holding");
+    assertStays("Hold keeps its replicas through the outage", Duration.ofSeconds(8), Map.of(ns + "/hold", 2));
+
+    stack.startPrometheus();
+    await("the fallback released once the metric is back", Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(condition(ns, "fallback", "Fallback").getReason()).isEqualTo("MetricAvailable");
+      assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("fallback").get()
+          .getSpec().getMinReplicas()).isEqualTo(1);
+    });
+    awaitScale(ns, "fallback", 1, Duration.ofSeconds(90));
+    assertThat(cluster.kubectl("describe", "sda", "fallback", "-n", ns)).contains("MetricLost")
+        .contains("FallbackEntered").contains("MetricBack").contains("FallbackReleased").contains("Rescaled from 1 to 3");
+
+    // paused at 2, more load changes nothing; resumed, the load scales it: 15 + 25 = 40/s against 10 -> 4
+    cluster.kubectl("annotate", "sda", "hold", "-n", ns, Annotations.PAUSED_REPLICAS + "=2");
+    await("Paused", Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(ns, "hold", "Paused").getStatus()).isEqualTo("True"));
+    clicks(ns, "hold", 25);
+    assertStays("paused at 2 under 40 clicks/s", Duration.ofSeconds(15), Map.of(ns + "/hold", 2));
+    cluster.kubectl("annotate", "sda", "hold", "-n", ns, Annotations.PAUSED_REPLICAS + "-");
+    awaitScale(ns, "hold", 4, Duration.ofSeconds(90));
+    load.close();
+    LOG.infof("scenario f (fallback, hold, pause, resume) took %d s",
+        Duration.ofNanos(System.nanoTime() - t0).toSeconds());
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   /** The value of a PromQL instant query that returns one number (0 when it returns nothing). */
@@ -355,12 +416,23 @@ class ScalingE2EIT {
 
   /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
   private void create(String ns, String name, String counter, String target, int min, int max) {
-    create(ns, name, counter, target, min, max, "{" + E2EStack.SERVICE_MONITOR_SELECTOR.replace("=", ": ") + "}");
+    create(ns, name, counter, target, min, max, defaultLabels());
+  }
+
+  /** The label the stack's Prometheus selects ServiceMonitors by, as a YAML flow map. */
+  private static String defaultLabels() {
+    return "{" + E2EStack.SERVICE_MONITOR_SELECTOR.replace("=", ": ") + "}";
   }
 
   /** Same, with these {@code serviceMonitorLabels} (a YAML flow map). */
   private void create(String ns, String name, String counter, String target, int min, int max,
       String serviceMonitorLabels) {
+    create(ns, name, counter, target, min, max, serviceMonitorLabels, "{}");
+  }
+
+  /** Same, with this {@code spec.scaling.onMetricLoss} (a YAML flow map). */
+  private void create(String ns, String name, String counter, String target, int min, int max,
+      String serviceMonitorLabels, String onMetricLoss) {
     String yaml = """
         apiVersion: scaleddemo.dev/v1alpha1
         kind: ScaledDemoApp
@@ -374,6 +446,7 @@ class ScalingE2EIT {
             maxReplicas: %d
             targetClicksPerSecondPerPod: "%s"
             rateWindow: %s
+            onMetricLoss: %s
             behavior:
               scaleUp:
                 stabilizationWindowSeconds: 0
@@ -385,7 +458,7 @@ class ScalingE2EIT {
             interval: 1s
             dashboard: false
             serviceMonitorLabels: %s
-        """.formatted(name, counter, min, max, target, WINDOW, serviceMonitorLabels);
+        """.formatted(name, counter, min, max, target, WINDOW, onMetricLoss, serviceMonitorLabels);
     client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
   }
 

@@ -94,6 +94,14 @@ public final class ArgoHealthCheck {
     meta.put("resourceVersion", "1");
     meta.put("creationTimestamp", TIME);
     o.path("status").path("conditions").forEach(c -> ((ObjectNode) c).put("lastTransitionTime", TIME));
+    if (o.path("status") instanceof ObjectNode status) {
+      if (status.has("lastScaleTime")) status.put("lastScaleTime", TIME);
+      if (status.path("metric") instanceof ObjectNode metric) {
+        for (String time : List.of("lastSeenTime", "missingSince")) {
+          if (metric.has(time)) metric.put(time, TIME);
+        }
+      }
+    }
     return o;
   }
 
@@ -101,10 +109,13 @@ public final class ArgoHealthCheck {
   public static ObjectNode comparable(JsonNode stored) {
     ObjectNode o = scrub(stored);
     if (o.path("status") instanceof ObjectNode status) {
-      status.remove(List.of("desiredReplicas", "currentClicksPerSecondPerPod"));
+      // and what follows from those reports: the metric, the mode, the fallback
+      status.remove(List.of("desiredReplicas", "currentClicksPerSecondPerPod", "lastScaleTime", "metric",
+          "scalingMode"));
       if (status.path("conditions") instanceof ArrayNode conditions) {
         for (int i = conditions.size() - 1; i >= 0; i--) {
-          if (HPA_CONDITIONS.contains(conditions.get(i).path("type").asText())) conditions.remove(i);
+          String type = conditions.get(i).path("type").asText();
+          if (HPA_CONDITIONS.contains(type) || Conditions.FALLBACK.equals(type)) conditions.remove(i);
         }
       }
     }

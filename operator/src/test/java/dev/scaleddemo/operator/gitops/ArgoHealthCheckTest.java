@@ -35,7 +35,7 @@ class ArgoHealthCheckTest {
           t.at("/healthStatus/message").asText()));
       statuses.add(health.status());
     }
-    assertThat(statuses).contains("Healthy", "Progressing", "Degraded");
+    assertThat(statuses).contains("Healthy", "Progressing", "Degraded", "Suspended");
     try (Stream<Path> files = Files.list(ArgoHealthCheck.TESTDATA)) {
       assertThat(files.map(p -> "testdata/" + p.getFileName()).sorted().toList()).as("every testdata file is a case")
           .containsExactlyInAnyOrderElementsOf(inputs);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaleddemo.operator.Regeneration;
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.gitops.ArgoHealthCheck;
 import dev.scaleddemo.operator.ship.ShipArtifacts;
 import dev.scaleddemo.operator.status.Conditions;
@@ -81,6 +82,12 @@ class GitOpsHealthIT {
 
   @Test
   void kstatusOnRealStatusesAndTheArgoTestdataAreThem() throws IOException {
+    // this cluster runs no Prometheus: no app's HPA can read its metric; a 30 s fallback applies meanwhile
+    create("fallback", "scaling: {minReplicas: 1, maxReplicas: 3, onMetricLoss: {policy: Fallback,"
+        + " fallbackReplicas: 2, after: 30s}}");
+    cluster.kubectlStdin(Apps.yaml("paused", "  annotations: {" + Annotations.PAUSED_REPLICAS + ": \"2\"}\n"
+        + "spec:\n  scaling: {minReplicas: 1, maxReplicas: 3}\n"), "-n", NS, "create", "-f", "-");
+
     // Ready: Current
     create("healthy", "scaling: {minReplicas: 1, maxReplicas: 3}");
     apps.awaitConverged("healthy");
@@ -103,6 +110,16 @@ class GitOpsHealthIT {
     await("invalid: Stalled").until(() -> conditionIs("invalid", Conditions.STALLED, "True"));
     assertThat(apps.condition("invalid", Conditions.STALLED).get("reason")).isEqualTo(Conditions.INVALID_SPEC);
     assertThat(kstatus("degraded_invalid_spec.yaml", read("invalid"))).isEqualTo("Failed");
+
+    // paused by annotation: Argo CD's Suspended; kstatus knows no such state, and the app is Ready: Current
+    await("paused: Paused").until(() -> conditionIs("paused", Conditions.PAUSED, "True")
+        && conditionIs("paused", Conditions.READY, "True"));
+    assertThat(kstatus("suspended_paused.yaml", read("paused"))).isEqualTo("Current");
+
+    // the fallback in force: Argo CD's Degraded (documented in the README); kstatus: Current, the app is Ready
+    await("fallback: Fallback").until(() -> conditionIs("fallback", Conditions.FALLBACK, "True")
+        && conditionIs("fallback", Conditions.READY, "True"));
+    assertThat(kstatus("degraded_fallback.yaml", read("fallback"))).isEqualTo("Current");
 
     // a spec change the operator has not seen yet (it is stopped): InProgress
     operator.stop();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import dev.scaleddemo.operator.scaling.ScalingPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -285,5 +286,81 @@ class StatusCalculatorTest {
         AdapterRuleState.ok("served"), Map.of()), T0);
     assertProgress(s, FALSE, TRUE, PROGRESS_DEADLINE_EXCEEDED);
     assertThat(cond(s, STALLED).getMessage()).isEqualTo("ReplicaSet \"x\" has timed out progressing.");
+  }
+
+  /** The observation of a reconcile that planned the scaling from the given HPA at the given time. */
+  private Observed planned(HorizontalPodAutoscaler hpa, Instant now) {
+    return new Observed(List.of(), deployment(2, TRUE), hpa, MonitoringState.AVAILABLE, AdapterRuleState.ok("served"),
+        Map.of(), ScalingPlan.decide(app, deployment(2, TRUE), hpa, now));
+  }
+
+  private static HorizontalPodAutoscaler metricLostAt(Instant since) {
+    var h = hpa(2, null, FALSE, "FailedGetPodsMetric");
+    h.getStatus().getConditions().forEach(c -> c.setLastTransitionTime(since.toString()));
+    return h;
+  }
+
+  @Test
+  void metricLossUnderHoldSaysHoldingAndKeepsTheLastValue() {
+    var before = StatusCalculator.compute(app, planned(hpa(2, "25m", TRUE, "ValidMetricFound"), T0), T0);
+    assertThat(before.getScalingMode()).isEqualTo(MODE_AUTO);
+    assertThat(cond(before, FALLBACK).getReason()).isEqualTo(METRIC_AVAILABLE);
+    assertThat(cond(before, PAUSED).getReason()).isEqualTo(NOT_PAUSED);
+    assertThat(before.getMetric().getLastValue()).isEqualTo("25m");
+    assertThat(before.getMetric().getLastSeenTime()).isEqualTo(T0.toString());
+    assertThat(before.getMetric().getMissingSince()).isNull();
+    app.setStatus(before);
+    assertThat(StatusCalculator.compute(app, planned(hpa(2, "25m", TRUE, "ValidMetricFound"), T1), T1))
+        .as("an unchanged value changes nothing (no status churn)").isEqualTo(before);
+
+    Instant lost = T0.plusSeconds(60);
+    var s = StatusCalculator.compute(app, planned(metricLostAt(lost), T1), T1);
+    assertThat(s.getScalingMode()).isEqualTo(MODE_HOLDING);
+    assertThat(cond(s, FALLBACK).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, FALLBACK).getReason()).isEqualTo(HOLDING);
+    assertThat(s.getMetric().getLastValue()).isEqualTo("25m");
+    assertThat(s.getMetric().getMissingSince()).isEqualTo(lost.toString());
+    assertThat(s.getMetric().getLastSeenTime()).isEqualTo(lost.toString());
+    assertThat(cond(s, READY).getStatus()).as("the app itself still serves").isEqualTo(TRUE);
+  }
+
+  @Test
+  void fallbackIsPendingThenInForceAndNamedInStatus() {
+    var loss = app.getSpec().getScaling().getOnMetricLoss();
+    loss.setPolicy(dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec.Policy.Fallback);
+    loss.setFallbackReplicas(4);
+    loss.setAfter("2m");
+    var pending = StatusCalculator.compute(app, planned(metricLostAt(T0), T0.plusSeconds(60)), T0.plusSeconds(60));
+    assertThat(cond(pending, FALLBACK).getReason()).isEqualTo(FALLBACK_PENDING);
+    assertThat(pending.getScalingMode()).isEqualTo(MODE_HOLDING);
+    var s = StatusCalculator.compute(app, planned(metricLostAt(T0), T1), T1);
+    assertThat(cond(s, FALLBACK).getStatus()).isEqualTo(TRUE);
+    assertThat(cond(s, FALLBACK).getReason()).isEqualTo(METRIC_MISSING);
+    assertThat(cond(s, FALLBACK).getMessage()).contains("at least 4 replicas");
+    assertThat(s.getScalingMode()).isEqualTo(MODE_FALLBACK);
+  }
+
+  @Test
+  void pausedAppSaysPausedWithItsCount() {
+    app.getMetadata().setAnnotations(Map.of(dev.scaleddemo.operator.api.v1alpha1.Annotations.PAUSED_REPLICAS, "3"));
+    var s = StatusCalculator.compute(app, planned(hpa(3, "25m", TRUE, "ValidMetricFound"), T0), T0);
+    assertThat(s.getScalingMode()).isEqualTo(MODE_PAUSED);
+    assertThat(s.getPausedReplicas()).isEqualTo(3);
+    assertThat(cond(s, PAUSED).getStatus()).isEqualTo(TRUE);
+    assertThat(cond(s, PAUSED).getReason()).isEqualTo(PAUSED_BY_ANNOTATION);
+    assertThat(cond(s, FALLBACK).getReason()).isEqualTo(SUSPENDED_BY_PAUSE);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
+    assertProgress(s, FALSE, FALSE, CONVERGED);
+  }
+
+  @Test
+  void unreadablePauseAnnotationIsNotReadyAndStalledNamingTheAnnotation() {
+    app.getMetadata().setAnnotations(Map.of(dev.scaleddemo.operator.api.v1alpha1.Annotations.PAUSED, "yes"));
+    var s = StatusCalculator.compute(app, planned(hpa(3, "25m", TRUE, "ValidMetricFound"), T0), T0);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(s, READY).getReason()).isEqualTo(INVALID_PAUSE_ANNOTATION);
+    assertThat(cond(s, READY).getMessage()).contains(dev.scaleddemo.operator.api.v1alpha1.Annotations.PAUSED);
+    assertThat(s.getScalingMode()).isEqualTo(MODE_AUTO);
+    assertProgress(s, FALSE, TRUE, INVALID_PAUSE_ANNOTATION);
   }
 }
