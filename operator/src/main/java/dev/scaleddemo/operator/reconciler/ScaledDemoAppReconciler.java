@@ -5,7 +5,13 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
 import dev.scaleddemo.operator.api.v1alpha1.UnreadableSpec;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
+import dev.scaleddemo.operator.dependent.ScaledObjectDependent;
+import dev.scaleddemo.operator.dependent.WorkflowConditions;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.AdapterBackend;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.AdapterHpaAllowed;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.DashboardRequested;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.KedaBackend;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.KedaCrdPresent;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.IngressRequested;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.ServiceMonitorCrdPresent;
 import dev.scaleddemo.operator.dependent.DashboardDependent;
@@ -15,7 +21,10 @@ import dev.scaleddemo.operator.dependent.IngressDependent;
 import dev.scaleddemo.operator.dependent.ServiceDependent;
 import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.keda.ScaledObject;
+import dev.scaleddemo.operator.manifest.Names;
 import dev.scaleddemo.operator.status.ChildErrors;
+import dev.scaleddemo.operator.status.KedaState;
 import dev.scaleddemo.operator.status.MonitoringState;
 import dev.scaleddemo.operator.status.Observed;
 import dev.scaleddemo.operator.status.StatusCalculator;
@@ -53,8 +62,11 @@ import org.jboss.logging.Logger;
         reconcilePrecondition = IngressRequested.class),
     @Dependent(name = "servicemonitor", type = ServiceMonitorDependent.class, dependsOn = "service",
         activationCondition = ServiceMonitorCrdPresent.class),
-    @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class),
-    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"}),
+    @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class, reconcilePrecondition = AdapterBackend.class),
+    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"},
+        reconcilePrecondition = AdapterHpaAllowed.class),
+    @Dependent(name = "scaledobject", type = ScaledObjectDependent.class, dependsOn = "deployment",
+        activationCondition = KedaCrdPresent.class, reconcilePrecondition = KedaBackend.class),
     @Dependent(name = "dashboard", type = DashboardDependent.class, reconcilePrecondition = DashboardRequested.class),
 })
 @ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
@@ -75,6 +87,8 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     List<String> problems = SpecValidator.validate(app);
     Map<String, String> errors = new TreeMap<>();
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
+    boolean keda = app.getSpec().getScaling().usesKeda();
+    boolean scaledObjectApplied = false;
     AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
         "Not reconciled while the spec is invalid; the running app is left as it is.");
     if (problems.isEmpty()) {
@@ -83,18 +97,28 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
         var result = workflow.reconcileManagedWorkflow();
         monitoring = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance)
             ? MonitoringState.AVAILABLE : MonitoringState.CRD_MISSING;
+        scaledObjectApplied = result.getReconciledDependents().stream()
+            .anyMatch(ScaledObjectDependent.class::isInstance);
       } catch (AggregatedOperatorException e) {
         // children the API server refused (by dependent name): reported as status, the rest stays as it is
         e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
       }
       rule = workflow.get(AdapterRuleDependent.STATE_KEY, AdapterRuleState.class).orElse(rule);
     }
-    var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
-        ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors);
+    KedaState kedaState = !keda || !problems.isEmpty() ? KedaState.NOT_USED
+        : scaledObjectApplied ? new KedaState(KedaState.Phase.APPLIED, ctx.getSecondaryResource(ScaledObject.class).orElse(null))
+        : WorkflowConditions.hasHpa(ctx, Names.hpa(app)) ? new KedaState(KedaState.Phase.HANDOVER, null)
+        : new KedaState(KedaState.Phase.CRD_MISSING, null);
+    String hpaName = kedaState.used() ? Names.kedaHpa(app) : Names.hpa(app);
+    var hpa = ctx.getSecondaryResources(HorizontalPodAutoscaler.class).stream()
+        .filter(h -> hpaName.equals(h.getMetadata().getName())).findFirst().orElse(null);
+    var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null), hpa, monitoring,
+        rule, errors, kedaState);
     var status = StatusCalculator.compute(app, observed, clock.instant());
     StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status);
 
-    boolean waitingOnOthers = monitoring != MonitoringState.AVAILABLE || !rule.synced() || !errors.isEmpty();
+    boolean waitingOnOthers = monitoring != MonitoringState.AVAILABLE || !errors.isEmpty()
+        || (kedaState.used() ? kedaState.phase() != KedaState.Phase.APPLIED : !rule.synced());
     UpdateControl<ScaledDemoApp> control;
     if (status.equals(app.getStatus())) {
       control = UpdateControl.noUpdate();

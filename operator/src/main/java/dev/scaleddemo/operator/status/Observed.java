@@ -5,11 +5,22 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.util.List;
 import java.util.Map;
 
-/** Everything the status is computed from, gathered by the reconciler; nulls mean "not there". */
+/**
+ * Everything the status is computed from, gathered by the reconciler; nulls mean "not there". {@code hpa} is the
+ * HPA of the app's backend: ours, or the one KEDA made for the ScaledObject.
+ */
 public record Observed(
     List<String> specProblems,
     Deployment deployment,
     HorizontalPodAutoscaler hpa,
     MonitoringState monitoring,
     AdapterRuleState adapterRule,
-    Map<String, String> childErrors) {}
+    Map<String, String> childErrors,
+    KedaState keda) {
+
+  /** An app on the PrometheusAdapter backend. */
+  public Observed(List<String> specProblems, Deployment deployment, HorizontalPodAutoscaler hpa,
+      MonitoringState monitoring, AdapterRuleState adapterRule, Map<String, String> childErrors) {
+    this(specProblems, deployment, hpa, monitoring, adapterRule, childErrors, KedaState.NOT_USED);
+  }
+}
