@@ -8,6 +8,8 @@
 # KEDA's go.mod has replace directives, so `go install module@version` refuses it; the module is downloaded
 # (`go mod download`, sum-checked) and built as the main module with -mod=readonly, i.e. with exactly its go.sum.
 # Idempotent (marker file); prints the build time on stderr and the cache directory as the last stdout line.
+# `build-keda.sh crds` only downloads the module and prints its config/crd/bases directory (no build, no lock: tests
+# that need KEDA's CRDs but not KEDA itself).
 # Env: KEDA_VERSION (default v2.21.0), SDO_CACHE, BUILD_PARALLELISM.
 set -euo pipefail
 LOG_TAG=build-keda
@@ -16,14 +18,23 @@ LOG_TAG=build-keda
 
 KEDA_VERSION="${KEDA_VERSION:-v2.21.0}"
 ROOT="$SDO_CACHE/keda/$KEDA_VERSION"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false"
+
+module_dir() {
+  go mod download -json "github.com/kedacore/keda/v2@$KEDA_VERSION" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error")))'
+}
+
+if [ "${1:-}" = crds ]; then
+  echo "$(module_dir)/config/crd/bases"
+  exit 0
+fi
 lock_tool_build
 if [ -f "$ROOT/.built" ] && [ -x "$ROOT/bin/keda-operator" ] && [ -x "$ROOT/bin/keda-adapter" ]; then
   log "keda $KEDA_VERSION cached"
 else
   t0=$(date +%s)
-  export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false"
-  src=$(go mod download -json "github.com/kedacore/keda/v2@$KEDA_VERSION" \
-    | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error")))')
+  src=$(module_dir)
   log "go build keda $KEDA_VERSION (operator, metrics API server) from $src"
   mkdir -p "$ROOT/bin" "$ROOT/crds"
   ldflags="-s -w -X github.com/kedacore/keda/v2/version.Version=${KEDA_VERSION#v}"
