@@ -10,11 +10,11 @@ public final class Conditions {
   public static final String ABLE_TO_SCALE = "AbleToScale";
   public static final String SCALING_ACTIVE = "ScalingActive";
   public static final String SCALING_LIMITED = "ScalingLimited";
-  /** KEDA's ScaledObject conditions, mirrored on the Keda backend. */
+  public static final String PAUSED = "Paused";
+  public static final String FALLBACK = "Fallback";
+  /** KEDA's ScaledObject Ready and Active conditions, mirrored on the Keda backend (with Paused and Fallback). */
   public static final String SCALED_OBJECT_READY = "ScaledObjectReady";
   public static final String SCALED_OBJECT_ACTIVE = "ScaledObjectActive";
-  public static final String FALLBACK = "Fallback";
-  public static final String PAUSED = "Paused";
   /** kstatus' (Flux, cli-utils) abnormal-true conditions, also read by the Argo CD health check. */
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
@@ -34,6 +34,28 @@ public final class Conditions {
   /** Ready=False reasons that the operator itself decides. */
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RECONCILE_ERROR = "ReconcileError";
+
+  // Reasons of Paused
+  public static final String PAUSED_BY_ANNOTATION = "PausedByAnnotation";
+  public static final String NOT_PAUSED = "NotPaused";
+  /** Also Ready=False's reason: a pause annotation that cannot be read (nothing is changed until it is fixed). */
+  public static final String INVALID_PAUSE_ANNOTATION = "InvalidPauseAnnotation";
+
+  // Reasons of Fallback
+  public static final String METRIC_MISSING = "MetricMissing";
+  public static final String METRIC_AVAILABLE = "MetricAvailable";
+  /** The metric is missing, but not for spec.scaling.onMetricLoss.after yet. */
+  public static final String FALLBACK_PENDING = "FallbackPending";
+  /** The metric is missing and the policy is Hold: the autoscaler keeps the replicas. */
+  public static final String HOLDING = "Holding";
+  /** Paused: the pause, not the fallback, decides the replicas. */
+  public static final String SUSPENDED_BY_PAUSE = "SuspendedByPause";
+
+  // Values of status.scalingMode (the Mode printer column)
+  public static final String MODE_AUTO = "Auto";
+  public static final String MODE_PAUSED = "Paused";
+  public static final String MODE_FALLBACK = "Fallback";
+  public static final String MODE_HOLDING = "Holding";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

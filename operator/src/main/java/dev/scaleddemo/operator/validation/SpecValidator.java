@@ -1,8 +1,10 @@
 package dev.scaleddemo.operator.validation;
 
 import dev.scaleddemo.operator.api.v1alpha1.Formats;
+import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
+import dev.scaleddemo.operator.api.v1alpha1.ScalingSpec;
 import dev.scaleddemo.operator.api.v1alpha1.UnreadableSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingPolicy;
@@ -91,10 +93,35 @@ public final class SpecValidator {
       problems.add("spec.scaling.rateWindow (" + scaling.getRateWindow()
           + ") must be at least four times spec.monitoring.interval (" + spec.getMonitoring().getInterval() + ")");
     }
+    onMetricLoss(scaling, problems);
     var behavior = scaling.getBehavior();
     if (behavior != null) {
       rules("spec.scaling.behavior.scaleUp", behavior.getScaleUp(), problems);
       rules("spec.scaling.behavior.scaleDown", behavior.getScaleDown(), problems);
+    }
+  }
+
+  private static void onMetricLoss(ScalingSpec scaling, List<String> problems) {
+    OnMetricLossSpec loss = scaling.getOnMetricLoss();
+    if (loss == null) {
+      return;
+    }
+    Integer fallback = loss.getFallbackReplicas();
+    if (loss.getPolicy() == OnMetricLossSpec.Policy.Fallback && fallback == null) {
+      problems.add("spec.scaling.onMetricLoss.fallbackReplicas is required when policy is Fallback");
+    }
+    if (fallback != null && (fallback < 1 || fallback > OnMetricLossSpec.MAX_FALLBACK_REPLICAS)) {
+      problems.add("spec.scaling.onMetricLoss.fallbackReplicas (" + fallback + ") must be from 1 to "
+          + OnMetricLossSpec.MAX_FALLBACK_REPLICAS);
+    } else if (fallback != null && scaling.getMaxReplicas() != null && fallback > scaling.getMaxReplicas()) {
+      problems.add("spec.scaling.onMetricLoss.fallbackReplicas (" + fallback
+          + ") must not be greater than spec.scaling.maxReplicas (" + scaling.getMaxReplicas() + ")");
+    }
+    Duration after = duration(loss.getAfter());
+    if (after == null || after.compareTo(duration(OnMetricLossSpec.MIN_AFTER)) < 0
+        || after.compareTo(duration(OnMetricLossSpec.MAX_AFTER)) > 0) {
+      problems.add("spec.scaling.onMetricLoss.after must be a duration from " + OnMetricLossSpec.MIN_AFTER + " to "
+          + OnMetricLossSpec.MAX_AFTER + " such as 2m (units h, m, s, ms in that order): '" + loss.getAfter() + "'");
     }
   }
 

@@ -61,9 +61,9 @@ class GeneratedArtifactsIT {
     assertThat(version.getName()).isEqualTo("v1alpha1");
     assertThat(version.getSubresources().getStatus()).isNotNull();
     assertThat(version.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
-        .containsExactly("Ready", "Replicas", "Desired", "Clicks/s", "Target", "Min", "Max", "Age");
+        .containsExactly("Ready", "Mode", "Replicas", "Desired", "Clicks/s", "Target", "Min", "Max", "Age");
     assertThat(version.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getType)
-        .containsExactly("string", "integer", "integer", "string", "string", "integer", "integer", "date");
+        .containsExactly("string", "string", "integer", "integer", "string", "string", "integer", "integer", "date");
   }
 
   @Test
@@ -76,6 +76,9 @@ class GeneratedArtifactsIT {
     assertThat(scaling.get("maxReplicas").getDefault().asInt()).isEqualTo(10);
     assertThat(scaling.get("targetClicksPerSecondPerPod").getDefault().asText()).isEqualTo("10m");
     assertThat(scaling.get("rateWindow").getDefault().asText()).isEqualTo("2m");
+    var onMetricLoss = scaling.get("onMetricLoss").getProperties();
+    assertThat(onMetricLoss.get("policy").getDefault().asText()).isEqualTo("Hold");
+    assertThat(onMetricLoss.get("after").getDefault().asText()).isEqualTo("2m");
     assertThat(spec.get("metric").getProperties().get("counter").getDefault().asText())
         .isEqualTo("demo_app_button_clicks_total");
     var monitoring = spec.get("monitoring").getProperties();
@@ -97,7 +100,10 @@ class GeneratedArtifactsIT {
     var scaling = spec.getProperties().get("scaling");
     assertThat(scaling.getXKubernetesValidations()).extracting(ValidationRule::getRule)
         .anySatisfy(r -> assertThat(r).contains("self.minReplicas <= self.maxReplicas"))
-        .anySatisfy(r -> assertThat(r).contains("quantity(self.targetClicksPerSecondPerPod).isGreaterThan(quantity('0'))"));
+        .anySatisfy(r -> assertThat(r).contains("quantity(self.targetClicksPerSecondPerPod).isGreaterThan(quantity('0'))"))
+        .anySatisfy(r -> assertThat(r).contains("self.onMetricLoss.fallbackReplicas <= self.maxReplicas"));
+    assertThat(scaling.getProperties().get("onMetricLoss").getXKubernetesValidations())
+        .extracting(ValidationRule::getFieldPath).containsExactly(".fallbackReplicas");
     assertThat(scaling.getProperties().get("minReplicas").getMinimum()).isEqualTo(1.0);
     assertThat(spec.getProperties().get("port").getMaximum()).isEqualTo(65535.0);
     assertThat(spec.getProperties().get("ingress").getProperties().get("host").getPattern()).startsWith("^(\\*\\.)?");

@@ -3,6 +3,7 @@ package dev.scaleddemo.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehaviorBuilder;
@@ -112,5 +113,41 @@ class SpecValidatorTest {
     spec.setResources(new ResourceRequirementsBuilder().addToRequests("memory", new Quantity("256Mi"))
         .addToLimits("memory", new Quantity("128Mi")).build());
     assertThat(SpecValidator.validate(spec)).singleElement().asString().contains("spec.resources.requests.memory");
+  }
+
+  @Test
+  void fallbackNeedsAReplicaCountWithinMax() {
+    var loss = spec.getScaling().getOnMetricLoss();
+    assertThat(loss.getPolicy()).as("default").isEqualTo(OnMetricLossSpec.Policy.Hold);
+    loss.setPolicy(OnMetricLossSpec.Policy.Fallback);
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .contains("spec.scaling.onMetricLoss.fallbackReplicas is required");
+    spec.getScaling().setMaxReplicas(4);
+    loss.setFallbackReplicas(5);
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .contains("spec.scaling.onMetricLoss.fallbackReplicas (5)").contains("spec.scaling.maxReplicas (4)");
+    loss.setFallbackReplicas(0);
+    assertThat(SpecValidator.validate(spec)).singleElement().asString()
+        .contains("spec.scaling.onMetricLoss.fallbackReplicas (0) must be from 1");
+    loss.setFallbackReplicas(4);
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"29s, false", "30s, true", "2m, true", "24h, true", "24h1ms, false", "1m1m, false", "2d, false"})
+  void fallbackDelayIsADurationFrom30sTo24h(String after, boolean valid) {
+    spec.getScaling().getOnMetricLoss().setAfter(after);
+    if (valid) {
+      assertThat(SpecValidator.validate(spec)).as(after).isEmpty();
+    } else {
+      assertThat(SpecValidator.validate(spec)).as(after).singleElement().asString()
+          .contains("spec.scaling.onMetricLoss.after");
+    }
+  }
+
+  @Test
+  void aMissingMetricLossSectionIsHold() {
+    spec.getScaling().setOnMetricLoss(null);
+    assertThat(SpecValidator.validate(spec)).isEmpty();
   }
 }

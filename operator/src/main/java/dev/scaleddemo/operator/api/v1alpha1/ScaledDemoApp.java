@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 // back in the order written here (quarkus.operator-sdk.crd.post-processor).
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Mode", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.scalingMode")
 @AdditionalPrinterColumn(name = "Replicas", type = AdditionalPrinterColumn.Type.INTEGER, jsonPath = ".status.replicas")
 @AdditionalPrinterColumn(name = "Desired", type = AdditionalPrinterColumn.Type.INTEGER,
     jsonPath = ".status.desiredReplicas")

@@ -14,7 +14,7 @@ public class ScaledDemoAppStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription("Ready, and the conditions that say why not: SpecValid, DeploymentAvailable,"
-      + " MonitoringAvailable, AdapterRuleSynced, and the autoscaler's AbleToScale, ScalingActive, ScalingLimited.")
+      + " MonitoringAvailable, AdapterRuleSynced, Paused, Fallback, and the autoscaler's AbleToScale, ScalingActive, ScalingLimited.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Ready replicas of the demo app Deployment.")
@@ -29,6 +29,16 @@ public class ScaledDemoAppStatus {
   @JsonPropertyDescription("Target average clicks per second per pod.")
   private String targetClicksPerSecondPerPod;
 
+  @JsonPropertyDescription("Auto (the autoscaler scales on the metric), Paused (by annotation), Fallback (metric"
+      + " missing, at least the fallback replicas) or Holding (metric missing, replicas kept).")
+  private String scalingMode;
+
+  @JsonPropertyDescription("The replica count the app is paused at; absent while not paused.")
+  private Integer pausedReplicas;
+
+  @JsonPropertyDescription("The scaling metric: last value, when it was seen, since when it is missing.")
+  private MetricStatus metric;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<Condition> getConditions() { return conditions; }
@@ -42,6 +52,13 @@ public class ScaledDemoAppStatus {
   public String getTargetClicksPerSecondPerPod() { return targetClicksPerSecondPerPod; }
   public void setTargetClicksPerSecondPerPod(String v) { this.targetClicksPerSecondPerPod = v; }
 
+  public String getScalingMode() { return scalingMode; }
+  public void setScalingMode(String scalingMode) { this.scalingMode = scalingMode; }
+  public Integer getPausedReplicas() { return pausedReplicas; }
+  public void setPausedReplicas(Integer pausedReplicas) { this.pausedReplicas = pausedReplicas; }
+  public MetricStatus getMetric() { return metric; }
+  public void setMetric(MetricStatus metric) { this.metric = metric; }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
@@ -49,12 +66,14 @@ public class ScaledDemoAppStatus {
     return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(conditions, s.conditions)
         && Objects.equals(replicas, s.replicas) && Objects.equals(desiredReplicas, s.desiredReplicas)
         && Objects.equals(currentClicksPerSecondPerPod, s.currentClicksPerSecondPerPod)
-        && Objects.equals(targetClicksPerSecondPerPod, s.targetClicksPerSecondPerPod);
+        && Objects.equals(targetClicksPerSecondPerPod, s.targetClicksPerSecondPerPod)
+        && Objects.equals(scalingMode, s.scalingMode) && Objects.equals(pausedReplicas, s.pausedReplicas)
+        && Objects.equals(metric, s.metric);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, replicas, desiredReplicas, currentClicksPerSecondPerPod,
-        targetClicksPerSecondPerPod);
+        targetClicksPerSecondPerPod, scalingMode, pausedReplicas, metric);
   }
 }

@@ -19,6 +19,10 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBeh
     + " && quantity(self.targetClicksPerSecondPerPod).isGreaterThan(quantity('0')))",
     message = "spec.scaling.targetClicksPerSecondPerPod must be a positive quantity such as 10m or 2",
     fieldPath = ".targetClicksPerSecondPerPod", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.onMetricLoss) || !has(self.onMetricLoss.fallbackReplicas) || !has(self.maxReplicas)"
+    + " || self.onMetricLoss.fallbackReplicas <= self.maxReplicas",
+    message = "spec.scaling.onMetricLoss.fallbackReplicas must not be greater than spec.scaling.maxReplicas",
+    fieldPath = ".onMetricLoss.fallbackReplicas", reason = "FieldValueInvalid")
 public class ScalingSpec {
   public static final String DEFAULT_TARGET = "10m";
 
@@ -90,6 +94,11 @@ public class ScalingSpec {
       message = "spec.scaling.behavior.scaleDown.tolerance must be a non-negative quantity such as 50m", reason = "FieldValueInvalid")
   private HorizontalPodAutoscalerBehavior behavior;
 
+  @JsonPropertyDescription("What happens while the autoscaler cannot read the metric: Hold (the default) keeps the"
+      + " replicas, Fallback keeps at least fallbackReplicas after a while.")
+  @Default("{}")
+  private OnMetricLossSpec onMetricLoss = new OnMetricLossSpec();
+
   public Integer getMinReplicas() { return minReplicas; }
   public void setMinReplicas(Integer minReplicas) { this.minReplicas = minReplicas; }
   public Integer getMaxReplicas() { return maxReplicas; }
@@ -105,4 +114,6 @@ public class ScalingSpec {
   public void setBackend(ScalingBackend backend) { this.backend = backend; }
   public HorizontalPodAutoscalerBehavior getBehavior() { return behavior; }
   public void setBehavior(HorizontalPodAutoscalerBehavior behavior) { this.behavior = behavior; }
+  public OnMetricLossSpec getOnMetricLoss() { return onMetricLoss; }
+  public void setOnMetricLoss(OnMetricLossSpec onMetricLoss) { this.onMetricLoss = onMetricLoss; }
 }
