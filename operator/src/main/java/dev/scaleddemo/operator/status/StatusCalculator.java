@@ -95,6 +95,13 @@ public final class StatusCalculator {
     s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
     s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa(), keda));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
+    if (keda) {
+      // KEDA pauses and falls back on its own; its conditions say which
+      s.setScalingMode(TRUE.equals(c.get(PAUSED).getStatus()) ? MODE_PAUSED
+          : TRUE.equals(c.get(FALLBACK).getStatus()) ? MODE_FALLBACK : MODE_AUTO);
+      var so = o.keda().scaledObject();
+      s.setPausedReplicas(so == null || so.getStatus() == null ? null : so.getStatus().pausedReplicaCount());
+    }
     return s;
   }
 

@@ -3,9 +3,11 @@ package dev.scaleddemo.operator.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.TestApps;
+import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.config.OperatorSettings.KedaSettings;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The ScaledObject builder against literal expected values. */
@@ -56,6 +58,41 @@ class ScaledObjectManifestTest {
         .containsEntry("query", "sum(rate(orders_total{namespace=\"demo\",service=\"keda-demo-app\"}[1m30s]))")
         .containsEntry("threshold", "1.5");
     assertThat(so.getSpec().advanced()).as("no behavior: KEDA's defaults").isNull();
+  }
+
+  @Test
+  void onMetricLossFallbackBecomesKedasFallbackCountedInPolls() {
+    var loss = app.getSpec().getScaling().getOnMetricLoss();
+    loss.setPolicy(OnMetricLossSpec.Policy.Fallback);
+    loss.setFallbackReplicas(4);
+    loss.setAfter("1m30s");
+    var fallback = ScaledObjectManifest.build(app, KEDA).getSpec().fallback();
+    // 90 s of failed polls every 20 s: 5 polls (rounded up)
+    assertThat(fallback.failureThreshold()).isEqualTo(5);
+    assertThat(fallback.replicas()).isEqualTo(4);
+    assertThat(fallback.behavior()).isEqualTo("currentReplicasIfHigher");
+
+    loss.setPolicy(OnMetricLossSpec.Policy.Hold);
+    assertThat(ScaledObjectManifest.build(app, KEDA).getSpec().fallback()).as("Hold: no fallback").isNull();
+  }
+
+  @Test
+  void pauseAnnotationsBecomeKedasAnnotations() {
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isNullOrEmpty();
+    app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "true"));
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
+        .isEqualTo(Map.of("autoscaling.keda.sh/paused", "true"));
+    app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "false"));
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isNullOrEmpty();
+    app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "true", "scaleddemo.dev/paused-replicas", "0"));
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
+        .as("paused-replicas wins").isEqualTo(Map.of("autoscaling.keda.sh/paused-replicas", "0"));
+    app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused-replicas", "three"));
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
+        .as("unreadable: hold the current replicas").isEqualTo(Map.of("autoscaling.keda.sh/paused", "true"));
+    app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused-replicas", "1001"));
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
+        .isEqualTo(Map.of("autoscaling.keda.sh/paused", "true"));
   }
 
   @Test
