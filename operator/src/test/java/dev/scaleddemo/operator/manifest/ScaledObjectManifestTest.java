@@ -6,6 +6,7 @@ import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.config.OperatorSettings.KedaSettings;
+import dev.scaleddemo.operator.keda.ScaledObject;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class ScaledObjectManifestTest {
     assertThat(spec.minReplicaCount()).isEqualTo(1);
     assertThat(spec.maxReplicaCount()).isEqualTo(8);
     assertThat(spec.pollingInterval()).isEqualTo(20);
-    assertThat(spec.fallback()).isNull();
+    // the sample's onMetricLoss: Fallback to 2 after 1m, i.e. after 3 failed polls of 20 s
+    assertThat(spec.fallback()).isEqualTo(new ScaledObject.Fallback(3, 2, "currentReplicasIfHigher"));
     assertThat(spec.triggers()).singleElement().satisfies(t -> {
       assertThat(t.type()).isEqualTo("prometheus");
       // AverageValue: the HPA divides the sum over the pods by the replicas, as the Pods metric of the adapter
