@@ -69,37 +69,41 @@ start_prometheus() {
     || { tail -20 "$STATE/logs/prometheus.log" >&2; die "prometheus not ready after 60s"; }
 }
 
+# apiservice_yaml APISERVICE NAMESPACE SERVICE PORT VERSION_PRIORITY: a Service of type ExternalName (localhost) with
+# the port of a local metrics server, and the APIService (group.version from its name) that points at it
 apiservice_yaml() {
+  local name=$1 ns=$2 svc=$3 port=$4 priority=$5 version group
+  version=${name%%.*}; group=${name#*.}
   cat <<EOF
 apiVersion: v1
 kind: Service
 metadata:
-  name: $SERVICE
-  namespace: $ADAPTER_NAMESPACE
+  name: $svc
+  namespace: $ns
   labels: {app.kubernetes.io/part-of: sdo-e2e}
 spec:
   type: ExternalName
   externalName: localhost
   ports:
   - name: https
-    port: $ADAPTER_PORT
-    targetPort: $ADAPTER_PORT
+    port: $port
+    targetPort: $port
 ---
 apiVersion: apiregistration.k8s.io/v1
 kind: APIService
 metadata:
-  name: $APISERVICE
+  name: $name
   labels: {app.kubernetes.io/part-of: sdo-e2e}
 spec:
-  group: custom.metrics.k8s.io
-  version: v1beta2
+  group: $group
+  version: $version
   groupPriorityMinimum: 100
-  versionPriority: 200
+  versionPriority: $priority
   insecureSkipTLSVerify: true
   service:
-    name: $SERVICE
-    namespace: $ADAPTER_NAMESPACE
-    port: $ADAPTER_PORT
+    name: $svc
+    namespace: $ns
+    port: $port
 EOF
 }
 
@@ -122,40 +126,6 @@ spec:
       containers:
       - name: prometheus-adapter
         image: registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0
-EOF
-}
-
-keda_apiservice_yaml() {
-  cat <<EOF
-apiVersion: v1
-kind: Service
-metadata:
-  name: $KEDA_SERVICE
-  namespace: $KEDA_NAMESPACE
-  labels: {app.kubernetes.io/part-of: sdo-e2e}
-spec:
-  type: ExternalName
-  externalName: localhost
-  ports:
-  - name: https
-    port: $KEDA_METRICS_PORT
-    targetPort: $KEDA_METRICS_PORT
----
-apiVersion: apiregistration.k8s.io/v1
-kind: APIService
-metadata:
-  name: $KEDA_APISERVICE
-  labels: {app.kubernetes.io/part-of: sdo-e2e}
-spec:
-  group: external.metrics.k8s.io
-  version: v1beta1
-  groupPriorityMinimum: 100
-  versionPriority: 100
-  insecureSkipTLSVerify: true
-  service:
-    name: $KEDA_SERVICE
-    namespace: $KEDA_NAMESPACE
-    port: $KEDA_METRICS_PORT
 EOF
 }
 
@@ -195,7 +165,7 @@ start_keda() {
     --cert-dir="$STATE/keda-certs" --tls-cert-file="$STATE/keda-certs/tls.crt" \
     --tls-private-key-file="$STATE/keda-certs/tls.key" --metrics-service-address="127.0.0.1:$GRPC_PORT" \
     --port="$(free_port)" --v=1
-  keda_apiservice_yaml | kctl apply -f - >/dev/null
+  apiservice_yaml "$KEDA_APISERVICE" "$KEDA_NAMESPACE" "$KEDA_SERVICE" "$KEDA_METRICS_PORT" 100 | kctl apply -f - >/dev/null
   if ! wait_until "external.metrics.k8s.io/v1beta1 answers" 120 kctl get --raw /apis/external.metrics.k8s.io/v1beta1; then
     log "keda-operator log:"; tail -20 "$STATE/logs/keda-operator.log" >&2 || true
     log "keda-metrics log:"; tail -20 "$STATE/logs/keda-metrics.log" >&2 || true
@@ -264,7 +234,7 @@ cmd_up() {
     --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
     --service-monitor-selector "${E2E_SERVICE_MONITOR_SELECTOR-release=prometheus}"
 
-  apiservice_yaml | kctl apply -f - >/dev/null
+  apiservice_yaml "$APISERVICE" "$ADAPTER_NAMESPACE" "$SERVICE" "$ADAPTER_PORT" 200 | kctl apply -f - >/dev/null
   if $has_rules && ! wait_until "custom.metrics.k8s.io/v1beta2 answers" 120 kctl get --raw /apis/custom.metrics.k8s.io/v1beta2; then
     log "runner log:"; tail -20 "$STATE/logs/runner.log" >&2 || true
     log "adapter log:"; tail -20 "$STATE/logs/adapter.log" >&2 || true
