@@ -74,7 +74,7 @@ public final class ScaledObjectManifest {
     } else if (replicas != null || (paused != null && !"false".equals(paused))) {
       out.put(ScaledObject.PAUSED_ANNOTATION, "true");
     }
-    return out.isEmpty() ? null : out;
+    return out; // never null: the SDK adds annotations of its own to the desired object
   }
 
   /** The PromQL query: the app's clicks per second, all pods together. */

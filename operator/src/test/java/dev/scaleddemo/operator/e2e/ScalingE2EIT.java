@@ -237,7 +237,7 @@ class ScalingE2EIT {
     awaitScale(ns, "via-keda", 1, Duration.ofSeconds(90));
   }
 
-  /** The Keda app scales down through KEDA, too (before the switch above, on its own). */
+  /** An app on the Keda backend alone scales up and back down through KEDA, with no switch involved. */
   @Test
   @Order(7)
   void kedaScalesBackDownWhenTheClicksStop() {

@@ -80,12 +80,12 @@ class ScaledObjectManifestTest {
 
   @Test
   void pauseAnnotationsBecomeKedasAnnotations() {
-    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isEmpty();
     app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "true"));
     assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
         .isEqualTo(Map.of("autoscaling.keda.sh/paused", "true"));
     app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "false"));
-    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations()).isEmpty();
     app.getMetadata().setAnnotations(Map.of("scaleddemo.dev/paused", "true", "scaleddemo.dev/paused-replicas", "0"));
     assertThat(ScaledObjectManifest.build(app, KEDA).getMetadata().getAnnotations())
         .as("paused-replicas wins").isEqualTo(Map.of("autoscaling.keda.sh/paused-replicas", "0"));
