@@ -142,6 +142,37 @@ class KedaBackendIT {
     }
   }
 
+  /**
+   * The day-two settings reach KEDA: onMetricLoss Fallback as KEDA's fallback, the pause annotation as KEDA's. The
+   * annotation is set before a spec change: a change of annotations alone does not trigger a reconcile (the
+   * controller reacts to generation changes; the pause is picked up with the next reconcile).
+   */
+  @Test
+  @Order(4)
+  void fallbackAndPauseAreKedasOwn() {
+    cluster.kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused=true");
+    patchOnMetricLoss("{\"policy\":\"Fallback\",\"fallbackReplicas\":2,\"after\":\"1m\"}");
+    Apps.await("fallback and pause on the ScaledObject").untilAsserted(() -> {
+      GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
+      assertThat(so.getMetadata().getAnnotations()).containsEntry("autoscaling.keda.sh/paused", "true");
+      // 1m of failed polls every 15s (the default polling interval)
+      assertThat(((Map<?, ?>) so.getAdditionalProperties().get("spec")).get("fallback"))
+          .isEqualTo(Map.of("failureThreshold", 4, "replicas", 2, "behavior", "currentReplicasIfHigher"));
+    });
+    cluster.kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused-");
+    patchOnMetricLoss("{\"policy\":\"Hold\"}");
+    Apps.await("pause and fallback lifted").untilAsserted(() -> {
+      GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
+      assertThat(so.getMetadata().getAnnotations()).doesNotContainKey("autoscaling.keda.sh/paused");
+      assertThat(((Map<?, ?>) so.getAdditionalProperties().get("spec")).containsKey("fallback")).isFalse();
+    });
+  }
+
+  private void patchOnMetricLoss(String json) {
+    cluster.kubectl("-n", NS, "patch", "scaleddemoapp", KEDA_APP, "--type=merge", "-p",
+        "{\"spec\":{\"scaling\":{\"onMetricLoss\":" + json + "}}}");
+  }
+
   private void patchBackend(String backend) {
     cluster.kubectl("-n", NS, "patch", "scaleddemoapp", ADAPTER_APP, "--type=merge", "-p",
         "{\"spec\":{\"scaling\":{\"backend\":\"" + backend + "\"}}}");
