@@ -4,7 +4,8 @@
 Clicks at a fixed rate, round-robin over the app's demo-app processes (pods.tsv of hack/e2e/PodRunner.java), from
 t0 = the first click answered, and records when each stage of the chain first sees the load:
   prometheus   rate(counter[window]) > 0 for the app's pods (PromQL, what the adapter rule asks)
-  adapter      custom.metrics.k8s.io serves a value > 0 for a pod
+  adapter      the metrics API serves a value > 0: custom.metrics.k8s.io for a pod (prometheus-adapter), or
+               external.metrics.k8s.io for the app's ScaledObject (--backend Keda: KEDA's metrics server)
   decision     the HPA's status.desiredReplicas > minReplicas (its first scale-up decision)
   ready        the Deployment has that many ready replicas
   serving      that many demo-app processes answer /readyz (hack/e2e/PodRunner.java started one per new pod)
@@ -26,8 +27,11 @@ def main():
     a.add_argument("--rate", type=float, required=True)
     a.add_argument("--min", type=int, default=1)
     a.add_argument("--timeout", type=float, default=300)
+    a.add_argument("--backend", default="PrometheusAdapter", choices=["PrometheusAdapter", "Keda"])
     o = a.parse_args()
     metric = o.counter[: -len("_total")] + "_per_second"
+    keda = o.backend == "Keda"
+    hpa = "keda-hpa-" + o.app if keda else o.app
 
     def kubectl(*args):
         r = subprocess.run([o.kubectl, "--kubeconfig", o.kubeconfig, "--request-timeout=5s", *args],
@@ -85,13 +89,14 @@ def main():
             except Exception:
                 pass
         if "adapter" not in marks:
-            raw = kubectl("get", "--raw", f"/apis/custom.metrics.k8s.io/v1beta2/namespaces/{o.namespace}/pods/*/{metric}")
+            raw = kubectl("get", "--raw", external_metric_path(kubectl, o) if keda else
+                          f"/apis/custom.metrics.k8s.io/v1beta2/namespaces/{o.namespace}/pods/*/{metric}")
             try:
                 if any(parse_quantity(i["value"]) > 0 for i in json.loads(raw)["items"]):
                     marks["adapter"] = now
             except Exception:
                 pass
-        st = kubectl("-n", o.namespace, "get", "hpa", o.app, "-o", "jsonpath={.status.desiredReplicas}")
+        st = kubectl("-n", o.namespace, "get", "hpa", hpa, "-o", "jsonpath={.status.desiredReplicas}")
         if "decision" not in marks and st.strip().isdigit() and int(st) > o.min:
             marks["decision"] = now
             desired = int(st)
@@ -110,6 +115,13 @@ def main():
     out = {k: round(v - t0, 1) for k, v in marks.items()}
     out.update(desired=desired, clicks=state["clicks"], errors=state["errors"])
     print(json.dumps(out))
+
+
+def external_metric_path(kubectl, o):
+    """KEDA's external metric of the app's ScaledObject (its name from the ScaledObject's status)."""
+    name = kubectl("-n", o.namespace, "get", "scaledobject", o.app, "-o", "jsonpath={.status.externalMetricNames[0]}")
+    selector = urllib.parse.quote("scaledobject.keda.sh/name=" + o.app)
+    return f"/apis/external.metrics.k8s.io/v1beta1/namespaces/{o.namespace}/{name.strip() or 'none'}?labelSelector={selector}"
 
 
 def parse_quantity(q):

@@ -5,6 +5,9 @@
 #     the operator rolls the adapter Deployment; registered as APIService v1beta2.custom.metrics.k8s.io through a
 #     Service of type ExternalName (localhost) + port, insecureSkipTLSVerify
 #   PodRunner: one real demo-app process per Running pod of every ScaledDemoApp
+#   with E2E_KEDA=1 also KEDA (hack/build-keda.sh): its CRDs, its operator and its metrics API server as local
+#     processes (gRPC between them over mTLS with a generated CA; webhooks, cert rotation and APIService patching
+#     off), the metrics server registered as APIService v1beta1.external.metrics.k8s.io like the adapter above
 #
 # Usage: hack/e2e/stack.sh up|down|status|env|stop-prometheus|start-prometheus|stop-adapter|start-adapter
 #   up       start everything against $KUBECONFIG; returns once /apis/custom.metrics.k8s.io/v1beta2 answers
@@ -18,7 +21,8 @@
 #      E2E_ADAPTER_RELIST (default 2s), E2E_ADAPTER_MAX_AGE (default 2m: series seen that recently are listed;
 #      it must exceed the longest scrape interval), E2E_KEEP_STATE=1 (down keeps logs),
 #      E2E_SERVICE_MONITOR_SELECTOR (default release=prometheus, kube-prometheus-stack's serviceMonitorSelector:
-#      only ServiceMonitors with these labels are scraped; empty: all)
+#      only ServiceMonitors with these labels are scraped; empty: all), E2E_KEDA=1 (run KEDA too),
+#      E2E_PROM_PORT (Prometheus' port; default a free one)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,6 +48,9 @@ DEFAULT_RULES='rules:
   metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m])) by (<<.GroupBy>>)
 ' 
 SERVICE=sdo-e2e-custom-metrics   # in $ADAPTER_NAMESPACE
+KEDA_NAMESPACE=keda
+KEDA_APISERVICE=v1beta1.external.metrics.k8s.io
+KEDA_SERVICE=sdo-e2e-keda-metrics   # in $KEDA_NAMESPACE
 
 if [ -z "${KUBECTL:-}" ]; then
   KUBECTL=$(ls "$SDO_CACHE"/k8s/*/bin/kubectl 2>/dev/null | tail -1 || true)
@@ -62,37 +69,41 @@ start_prometheus() {
     || { tail -20 "$STATE/logs/prometheus.log" >&2; die "prometheus not ready after 60s"; }
 }
 
+# apiservice_yaml APISERVICE NAMESPACE SERVICE PORT VERSION_PRIORITY: a Service of type ExternalName (localhost) with
+# the port of a local metrics server, and the APIService (group.version from its name) that points at it
 apiservice_yaml() {
+  local name=$1 ns=$2 svc=$3 port=$4 priority=$5 version group
+  version=${name%%.*}; group=${name#*.}
   cat <<EOF
 apiVersion: v1
 kind: Service
 metadata:
-  name: $SERVICE
-  namespace: $ADAPTER_NAMESPACE
+  name: $svc
+  namespace: $ns
   labels: {app.kubernetes.io/part-of: sdo-e2e}
 spec:
   type: ExternalName
   externalName: localhost
   ports:
   - name: https
-    port: $ADAPTER_PORT
-    targetPort: $ADAPTER_PORT
+    port: $port
+    targetPort: $port
 ---
 apiVersion: apiregistration.k8s.io/v1
 kind: APIService
 metadata:
-  name: $APISERVICE
+  name: $name
   labels: {app.kubernetes.io/part-of: sdo-e2e}
 spec:
-  group: custom.metrics.k8s.io
-  version: v1beta2
+  group: $group
+  version: $version
   groupPriorityMinimum: 100
-  versionPriority: 200
+  versionPriority: $priority
   insecureSkipTLSVerify: true
   service:
-    name: $SERVICE
-    namespace: $ADAPTER_NAMESPACE
-    port: $ADAPTER_PORT
+    name: $svc
+    namespace: $ns
+    port: $port
 EOF
 }
 
@@ -116,6 +127,53 @@ spec:
       - name: prometheus-adapter
         image: registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0
 EOF
+}
+
+# One CA and one certificate (serverAuth and clientAuth, for localhost/127.0.0.1) in the layout KEDA reads from
+# --cert-dir: ca.crt, tls.crt, tls.key. The operator's gRPC server and the metrics server's client verify each other.
+keda_certs() {
+  local d=$1
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sdo-e2e-keda-ca" -keyout "$d/ca.key" \
+    -out "$d/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$d/tls.key" -out "$d/tls.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' > "$d/ext.cnf"
+  openssl x509 -req -in "$d/tls.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+    -extfile "$d/ext.cnf" -out "$d/tls.crt" 2>/dev/null
+}
+
+start_keda() {
+  local KEDA_DIR GRPC_PORT KEDA_METRICS_PORT
+  KEDA_DIR=$("$HACK_DIR/build-keda.sh" | tail -1)
+  [ -x "$KEDA_DIR/bin/keda-operator" ] && [ -x "$KEDA_DIR/bin/keda-adapter" ] || die "KEDA binaries missing in $KEDA_DIR"
+  kctl apply --server-side --force-conflicts -f "$KEDA_DIR/crds/" >/dev/null
+  kctl wait --for condition=Established --timeout=60s crd/scaledobjects.keda.sh >/dev/null
+  kctl get namespace "$KEDA_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$KEDA_NAMESPACE" >/dev/null
+  keda_certs "$STATE/keda-certs"
+  GRPC_PORT=$(free_port); KEDA_METRICS_PORT=$(free_port)
+  printf 'KEDA_GRPC_PORT=%s\nKEDA_METRICS_PORT=%s\n' "$GRPC_PORT" "$KEDA_METRICS_PORT" >> "$STATE/ports"
+  # KEDA reads the namespace it runs in from these (in a pod: the service account's namespace file)
+  start keda-operator env KEDA_CLUSTER_OBJECT_NAMESPACE="$KEDA_NAMESPACE" POD_NAMESPACE="$KEDA_NAMESPACE" \
+    WATCH_NAMESPACE="" "$KEDA_DIR/bin/keda-operator" --kubeconfig="$KUBECONFIG" --leader-elect=false \
+    --metrics-bind-address="127.0.0.1:$(free_port)" --health-probe-bind-address="127.0.0.1:$(free_port)" \
+    --metrics-service-bind-address="127.0.0.1:$GRPC_PORT" --cert-dir="$STATE/keda-certs" \
+    --enable-cert-rotation=false --enable-webhook-patching=false --enable-apiservice-patching=false \
+    --ca-dir="$STATE/keda-certs" --zap-log-level=info
+  start keda-metrics env KEDA_CLUSTER_OBJECT_NAMESPACE="$KEDA_NAMESPACE" POD_NAMESPACE="$KEDA_NAMESPACE" \
+    "$KEDA_DIR/bin/keda-adapter" --lister-kubeconfig="$KUBECONFIG" --authentication-kubeconfig="$KUBECONFIG" \
+    --authorization-kubeconfig="$KUBECONFIG" --bind-address=127.0.0.1 --secure-port="$KEDA_METRICS_PORT" \
+    --cert-dir="$STATE/keda-certs" --tls-cert-file="$STATE/keda-certs/tls.crt" \
+    --tls-private-key-file="$STATE/keda-certs/tls.key" --metrics-service-address="127.0.0.1:$GRPC_PORT" \
+    --port="$(free_port)" --v=1
+  apiservice_yaml "$KEDA_APISERVICE" "$KEDA_NAMESPACE" "$KEDA_SERVICE" "$KEDA_METRICS_PORT" 100 | kctl apply -f - >/dev/null
+  if ! wait_until "external.metrics.k8s.io/v1beta1 answers" 120 kctl get --raw /apis/external.metrics.k8s.io/v1beta1; then
+    log "keda-operator log:"; tail -20 "$STATE/logs/keda-operator.log" >&2 || true
+    log "keda-metrics log:"; tail -20 "$STATE/logs/keda-metrics.log" >&2 || true
+    kctl get apiservice "$KEDA_APISERVICE" -o jsonpath='{.status.conditions}' >&2 || true
+    die "external.metrics.k8s.io/v1beta1 did not answer within 120s"
+  fi
+  check_alive keda-operator || die "keda-operator died"
+  log "KEDA $(basename "$KEDA_DIR") up: operator gRPC 127.0.0.1:$GRPC_PORT, metrics server https://127.0.0.1:$KEDA_METRICS_PORT"
 }
 
 cmd_up() {
@@ -163,7 +221,7 @@ cmd_up() {
   fi
 
   local PROM_PORT ADAPTER_PORT
-  PROM_PORT=$(free_port); ADAPTER_PORT=$(free_port)
+  PROM_PORT=${E2E_PROM_PORT:-$(free_port)}; ADAPTER_PORT=$(free_port)
   printf 'PROM_PORT=%s\nADAPTER_PORT=%s\n' "$PROM_PORT" "$ADAPTER_PORT" > "$STATE/ports"
   printf 'global:\n  scrape_interval: 30s\nscrape_configs: []\n' > "$STATE/prometheus.yml"
   start_prometheus
@@ -176,13 +234,14 @@ cmd_up() {
     --adapter-key "$ADAPTER_CONFIG_KEY" --adapter-deployment "$ADAPTER_DEPLOYMENT" \
     --service-monitor-selector "${E2E_SERVICE_MONITOR_SELECTOR-release=prometheus}"
 
-  apiservice_yaml | kctl apply -f - >/dev/null
+  apiservice_yaml "$APISERVICE" "$ADAPTER_NAMESPACE" "$SERVICE" "$ADAPTER_PORT" 200 | kctl apply -f - >/dev/null
   if $has_rules && ! wait_until "custom.metrics.k8s.io/v1beta2 answers" 120 kctl get --raw /apis/custom.metrics.k8s.io/v1beta2; then
     log "runner log:"; tail -20 "$STATE/logs/runner.log" >&2 || true
     log "adapter log:"; tail -20 "$STATE/logs/adapter.log" >&2 || true
     kctl get apiservice "$APISERVICE" -o jsonpath='{.status.conditions}' >&2 || true
     die "custom.metrics.k8s.io/v1beta2 did not answer within 120s"
   fi
+  [ "${E2E_KEDA:-0}" != 1 ] || start_keda
   log "stack up in $(( $(date +%s) - T0 ))s: prometheus http://127.0.0.1:$PROM_PORT, adapter https://127.0.0.1:$ADAPTER_PORT"
   echo "export E2E_STATE=$STATE"
 }
@@ -196,7 +255,15 @@ cmd_down() {
     kctl -n "$ADAPTER_NAMESPACE" delete service "$SERVICE" --ignore-not-found --wait=false --request-timeout=10s \
       >/dev/null 2>&1 || true
     log "removed APIService $APISERVICE and Service $ADAPTER_NAMESPACE/$SERVICE"
+    if [ -n "${KEDA_METRICS_PORT:-}" ]; then
+      kctl delete apiservice "$KEDA_APISERVICE" --ignore-not-found --wait=false --request-timeout=10s >/dev/null 2>&1 || true
+      kctl -n "$KEDA_NAMESPACE" delete service "$KEDA_SERVICE" --ignore-not-found --wait=false --request-timeout=10s \
+        >/dev/null 2>&1 || true
+      log "removed APIService $KEDA_APISERVICE and Service $KEDA_NAMESPACE/$KEDA_SERVICE"
+    fi
   fi
+  stop_pid keda-metrics "$(pid_of keda-metrics)" 15
+  stop_pid keda-operator "$(pid_of keda-operator)" 15
   # the runner first (it stops the demo apps and the adapter), then anything it left, then prometheus
   stop_pid runner "$(pid_of runner)" 20
   if [ -f "$STATE/runner.pids" ]; then

@@ -13,7 +13,8 @@ public final class TestApps {
   public static final String NAMESPACE = "demo";
   public static final OperatorSettings SETTINGS = new OperatorSettings("example.org/demo-app:test",
       new OperatorSettings.AdapterSettings("monitoring", "prometheus-adapter", "config.yaml", "prometheus-adapter",
-          Duration.ofSeconds(30), 20, 512 * 1024));
+          Duration.ofSeconds(30), 20, 512 * 1024),
+      new OperatorSettings.KedaSettings("http://prometheus-operated.monitoring.svc:9090", Duration.ofSeconds(15)));
 
   private TestApps() {}
 

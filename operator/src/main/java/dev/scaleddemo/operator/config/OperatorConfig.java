@@ -21,6 +21,8 @@ public interface OperatorConfig {
 
   Lease leaderElection();
 
+  Keda keda();
+
   interface DemoApp {
     /** Image of the demo app when a ScaledDemoApp sets no spec.image ({@code DEMO_APP_IMAGE}). */
     String image();
@@ -43,6 +45,15 @@ public interface OperatorConfig {
     int maxConfigBytes();
   }
 
+  /** For apps on the Keda backend ({@code KEDA_PROMETHEUS_ADDRESS}, {@code KEDA_POLLING_INTERVAL}). */
+  interface Keda {
+    /** The Prometheus server the ScaledObjects' prometheus trigger queries, as KEDA's pods reach it. */
+    String prometheusAddress();
+
+    /** The ScaledObjects' pollingInterval; onMetricLoss' {@code after} is counted in polls of this length. */
+    Duration pollingInterval();
+  }
+
   interface Lease {
     @WithDefault(DEFAULT_LEASE_NAME)
     String leaseName();
@@ -59,6 +70,7 @@ public interface OperatorConfig {
     Adapter a = adapter();
     return new OperatorSettings(demoApp().image(), new OperatorSettings.AdapterSettings(a.namespace().orElse(""),
         a.configMap().orElse(""), a.configKey(), a.deployment().orElse(""), a.rollInterval(),
-        a.maxRulesPerNamespace(), a.maxConfigBytes()));
+        a.maxRulesPerNamespace(), a.maxConfigBytes()),
+        new OperatorSettings.KedaSettings(keda().prometheusAddress(), keda().pollingInterval()));
   }
 }

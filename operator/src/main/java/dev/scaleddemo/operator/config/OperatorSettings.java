@@ -6,7 +6,13 @@ import java.time.Duration;
  * What the pure builders and the adapter sync need of {@link OperatorConfig}: a plain record, so that they and their
  * tests do not need Quarkus.
  */
-public record OperatorSettings(String demoAppImage, AdapterSettings adapter) {
+public record OperatorSettings(String demoAppImage, AdapterSettings adapter, KedaSettings keda) {
+
+  /**
+   * For apps on the Keda backend: the Prometheus server KEDA's prometheus trigger queries (as KEDA's operator and
+   * metrics server reach it), and how often KEDA polls it.
+   */
+  public record KedaSettings(String prometheusAddress, Duration pollingInterval) {}
 
   /**
    * Where the cluster's prometheus-adapter keeps its config, the Deployment to roll when it changes, how often it

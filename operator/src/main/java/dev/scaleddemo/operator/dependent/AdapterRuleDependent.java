@@ -106,7 +106,8 @@ public class AdapterRuleDependent
     Set<ResourceID> out = new HashSet<>();
     Set<String> claimed = new HashSet<>();
     for (ScaledDemoApp app : apps) {
-      if (app.getSpec() == null || !SpecValidator.validate(app.getSpec()).isEmpty()) continue;
+      if (app.getSpec() == null || !SpecValidator.validate(app.getSpec()).isEmpty()
+          || app.getSpec().getScaling().usesKeda()) continue;
       String metric = AdapterRules.metricName(app.getSpec());
       claimed.add(metric);
       boolean synced = app.getStatus() != null && app.getStatus().getConditions() != null

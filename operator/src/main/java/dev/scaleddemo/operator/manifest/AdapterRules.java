@@ -172,10 +172,14 @@ public final class AdapterRules {
     return new Rule(spec.getMetric().getCounter(), normalWindow(spec.getScaling().getRateWindow()), metricName(spec));
   }
 
-  /** One claim per valid app, oldest first (creation time, then namespace/name). Invalid apps claim nothing. */
+  /**
+   * One claim per valid app on the PrometheusAdapter backend, oldest first (creation time, then namespace/name).
+   * Invalid apps and apps on the Keda backend claim nothing.
+   */
   public static List<Claim> claims(List<ScaledDemoApp> apps) {
     return apps.stream()
         .filter(a -> a.getSpec() == null || SpecValidator.validate(a.getSpec()).isEmpty())
+        .filter(a -> a.getSpec() == null || !a.getSpec().getScaling().usesKeda())
         .sorted(Comparator.comparing((ScaledDemoApp a) -> nullToEmpty(a.getMetadata().getCreationTimestamp()))
             .thenComparing(a -> nullToEmpty(a.getMetadata().getNamespace()))
             .thenComparing(a -> a.getMetadata().getName()))

@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.manifest;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.keda.ScaledObject;
 
 /** Every child's name, in one place. */
 public final class Names {
@@ -16,6 +17,9 @@ public final class Names {
   public static String ingress(ScaledDemoApp app) { return app.getMetadata().getName(); }
   public static String serviceMonitor(ScaledDemoApp app) { return app.getMetadata().getName(); }
   public static String hpa(ScaledDemoApp app) { return app.getMetadata().getName(); }
+  public static String scaledObject(ScaledDemoApp app) { return app.getMetadata().getName(); }
+  /** The HPA KEDA makes for the app's ScaledObject (KEDA's default name). */
+  public static String kedaHpa(ScaledDemoApp app) { return ScaledObject.HPA_NAME_PREFIX + scaledObject(app); }
   public static String dashboard(ScaledDemoApp app) { return app.getMetadata().getName() + DASHBOARD_SUFFIX; }
 
   /**

@@ -5,7 +5,13 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
 import dev.scaleddemo.operator.api.v1alpha1.UnreadableSpec;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
+import dev.scaleddemo.operator.dependent.ScaledObjectDependent;
+import dev.scaleddemo.operator.dependent.WorkflowConditions;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.AdapterBackend;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.AdapterHpaAllowed;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.DashboardRequested;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.KedaBackend;
+import dev.scaleddemo.operator.dependent.WorkflowConditions.KedaCrdPresent;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.IngressRequested;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.ServiceMonitorCrdPresent;
 import dev.scaleddemo.operator.dependent.DashboardDependent;
@@ -14,10 +20,12 @@ import dev.scaleddemo.operator.dependent.HpaDependent;
 import dev.scaleddemo.operator.dependent.IngressDependent;
 import dev.scaleddemo.operator.dependent.ServiceDependent;
 import dev.scaleddemo.operator.dependent.ServiceMonitorDependent;
+import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.Names;
 import dev.scaleddemo.operator.scaling.ScalingPlan;
 import dev.scaleddemo.operator.status.AdapterRuleState;
 import dev.scaleddemo.operator.status.ChildErrors;
+import dev.scaleddemo.operator.status.KedaState;
 import dev.scaleddemo.operator.status.MonitoringState;
 import dev.scaleddemo.operator.status.Observed;
 import dev.scaleddemo.operator.status.StatusCalculator;
@@ -56,8 +64,11 @@ import org.jboss.logging.Logger;
         reconcilePrecondition = IngressRequested.class),
     @Dependent(name = "servicemonitor", type = ServiceMonitorDependent.class, dependsOn = "service",
         activationCondition = ServiceMonitorCrdPresent.class),
-    @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class),
-    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"}),
+    @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class, reconcilePrecondition = AdapterBackend.class),
+    @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"},
+        reconcilePrecondition = AdapterHpaAllowed.class),
+    @Dependent(name = "scaledobject", type = ScaledObjectDependent.class, dependsOn = "deployment",
+        activationCondition = KedaCrdPresent.class, reconcilePrecondition = KedaBackend.class),
     @Dependent(name = "dashboard", type = DashboardDependent.class, reconcilePrecondition = DashboardRequested.class),
 })
 // Pausing is an annotation (metadata: no new generation), so generation awareness is done by SpecOrPauseChanged.
@@ -80,31 +91,42 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     List<String> problems = SpecValidator.validate(app);
     Map<String, String> errors = new TreeMap<>();
     MonitoringState monitoring = MonitoringState.NOT_RECONCILED;
+    boolean keda = app.getSpec().getScaling().usesKeda();
+    boolean scaledObjectApplied = false;
     AdapterRuleState rule = AdapterRuleState.failed(AdapterRuleState.NOT_RUN,
         "Not reconciled while the spec is invalid; the running app is left as it is.");
     ScalingPlan plan = null;
     if (problems.isEmpty()) {
       var workflow = ctx.managedWorkflowAndDependentResourceContext();
-      plan = ScalingPlan.decide(app, ctx.getSecondaryResource(Deployment.class).orElse(null),
-          ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), clock.instant());
-      workflow.put(ScalingPlan.KEY, plan);
+      if (!keda) {
+        plan = ScalingPlan.decide(app, ctx.getSecondaryResource(Deployment.class).orElse(null),
+            hpaNamed(ctx, Names.hpa(app)), clock.instant());
+        workflow.put(ScalingPlan.KEY, plan);
+      }
       try {
         var result = workflow.reconcileManagedWorkflow();
         monitoring = result.getReconciledDependents().stream().anyMatch(ServiceMonitorDependent.class::isInstance)
             ? MonitoringState.AVAILABLE : MonitoringState.CRD_MISSING;
+        scaledObjectApplied = result.getReconciledDependents().stream()
+            .anyMatch(ScaledObjectDependent.class::isInstance);
       } catch (AggregatedOperatorException e) {
         // children the API server refused (by dependent name): reported as status, the rest stays as it is
         e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
       }
       rule = AdapterRuleDependent.outcome(ctx).orElse(rule);
-      if (plan.scaleDeploymentTo() != null && errors.isEmpty()) {
+      if (plan != null && plan.scaleDeploymentTo() != null && errors.isEmpty()) {
         // through the scale subresource (an update, not our apply): the Deployment's spec.replicas stays the HPA's
         ctx.getClient().apps().deployments().inNamespace(app.getMetadata().getNamespace())
             .withName(Names.deployment(app)).scale(plan.scaleDeploymentTo());
       }
     }
-    var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null),
-        ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null), monitoring, rule, errors, plan);
+    KedaState kedaState = !keda || !problems.isEmpty() ? KedaState.NOT_USED
+        : scaledObjectApplied ? new KedaState(KedaState.Phase.APPLIED, ctx.getSecondaryResource(ScaledObject.class).orElse(null))
+        : WorkflowConditions.hasHpa(ctx, Names.hpa(app)) ? new KedaState(KedaState.Phase.HANDOVER, null)
+        : new KedaState(KedaState.Phase.CRD_MISSING, null);
+    var hpa = hpaNamed(ctx, kedaState.used() ? Names.kedaHpa(app) : Names.hpa(app));
+    var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null), hpa, monitoring,
+        rule, errors, plan, kedaState);
     var status = StatusCalculator.compute(app, observed, clock.instant());
     StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status, observed.hpa(), clock.instant());
     UpdateControl<ScaledDemoApp> control;
@@ -117,6 +139,12 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
         app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
     return StatusCalculator.recheckIn(observed, RECHECK).map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** One HPA by name: the app's own, or KEDA's for its ScaledObject (both exist while a backend switch hands over). */
+  private static HorizontalPodAutoscaler hpaNamed(Context<ScaledDemoApp> ctx, String name) {
+    return ctx.getSecondaryResources(HorizontalPodAutoscaler.class).stream()
+        .filter(h -> name.equals(h.getMetadata().getName())).findFirst().orElse(null);
   }
 
   /** Anything else that failed (e.g. the status patch): Ready=False with the message; JOSDK retries. */

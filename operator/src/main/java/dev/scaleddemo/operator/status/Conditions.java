@@ -12,6 +12,9 @@ public final class Conditions {
   public static final String SCALING_LIMITED = "ScalingLimited";
   public static final String PAUSED = "Paused";
   public static final String FALLBACK = "Fallback";
+  /** KEDA's ScaledObject Ready and Active conditions, mirrored on the Keda backend (with Paused and Fallback). */
+  public static final String SCALED_OBJECT_READY = "ScaledObjectReady";
+  public static final String SCALED_OBJECT_ACTIVE = "ScaledObjectActive";
   /** kstatus' (Flux, cli-utils) abnormal-true conditions, also read by the Argo CD health check. */
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
@@ -22,6 +25,11 @@ public final class Conditions {
   public static final String NOT_STALLED = "NotStalled";
   public static final String SERVICE_MONITOR_CRD_MISSING = "ServiceMonitorCRDMissing";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+  public static final String KEDA_CRD_MISSING = "KedaCRDMissing";
+  /** One backend's HPA waits until the other's is gone. */
+  public static final String AUTOSCALER_HANDOVER = "AutoscalerHandover";
+  public static final String SCALED_OBJECT_NOT_READY = "ScaledObjectNotReady";
+  public static final String KEDA_PENDING = "KedaPending";
 
   /** Ready=False reasons that the operator itself decides. */
   public static final String INVALID_SPEC = "InvalidSpec";

@@ -7,6 +7,7 @@ import dev.scaleddemo.operator.api.v1alpha1.MetricStatus;
 import dev.scaleddemo.operator.api.v1alpha1.OnMetricLossSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
+import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.scaling.ScalingPlan;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -34,8 +35,8 @@ public final class StatusCalculator {
    * server refused): the reconciler looks again soon instead of at the periodic interval.
    */
   public static boolean waitingOnOthers(Observed o) {
-    return o.specProblems().isEmpty() && (o.monitoring() != MonitoringState.AVAILABLE || !o.adapterRule().synced()
-        || !o.childErrors().isEmpty());
+    return o.specProblems().isEmpty() && (o.monitoring() != MonitoringState.AVAILABLE || !o.childErrors().isEmpty()
+        || (o.keda().used() ? o.keda().phase() != KedaState.Phase.APPLIED : !o.adapterRule().synced()));
   }
 
   /**
@@ -78,10 +79,16 @@ public final class StatusCalculator {
     });
 
     AdapterRuleState rule = o.adapterRule();
-    c.set(ADAPTER_RULE_SYNCED, rule.synced(), rule.reason(), rule.message());
+    boolean keda = o.keda().used();
+    if (keda) {
+      mirrorKeda(c, o.keda());
+    } else {
+      c.set(ADAPTER_RULE_SYNCED, rule.synced(), rule.reason(), rule.message());
+    }
 
     mirrorHpa(c, o.hpa());
-    ScalingPlan plan = o.plan();
+    // the plan drives our HPA; on the Keda backend KEDA pauses and falls back itself (mirrored above)
+    ScalingPlan plan = keda ? null : o.plan();
     String pauseProblem = plan == null ? null : plan.pause().problem();
     if (plan != null) {
       setPausedAndFallback(c, app, plan);
@@ -105,7 +112,10 @@ public final class StatusCalculator {
     } else if (!monitoring) {
       notReady = MONITORING_UNAVAILABLE;
       notReadyMessage = c.get(MONITORING_AVAILABLE).getMessage();
-    } else if (!rule.synced()) {
+    } else if (keda && !TRUE.equals(c.get(SCALED_OBJECT_READY).getStatus())) {
+      notReady = c.get(SCALED_OBJECT_READY).getReason();
+      notReadyMessage = c.get(SCALED_OBJECT_READY).getMessage();
+    } else if (!keda && !rule.synced()) {
       notReady = ADAPTER_RULE_NOT_SYNCED;
       notReadyMessage = rule.message();
     }
@@ -119,11 +129,18 @@ public final class StatusCalculator {
     s.setReplicas(o.deployment() == null || o.deployment().getStatus() == null ? null
         : Optional.ofNullable(o.deployment().getStatus().getReadyReplicas()).orElse(0));
     s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
-    s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa()));
+    s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa(), keda));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
     s.setLastScaleTime(o.hpa() == null || o.hpa().getStatus() == null ? previousOf(previous, ScaledDemoAppStatus::getLastScaleTime)
         : o.hpa().getStatus().getLastScaleTime());
-    if (plan == null) {
+    if (keda) {
+      // KEDA pauses and falls back on its own; its conditions say which
+      s.setScalingMode(TRUE.equals(c.get(PAUSED).getStatus()) ? MODE_PAUSED
+          : TRUE.equals(c.get(FALLBACK).getStatus()) ? MODE_FALLBACK : MODE_AUTO);
+      var so = o.keda().scaledObject();
+      s.setPausedReplicas(so == null || so.getStatus() == null ? null : so.getStatus().pausedReplicaCount());
+      s.setMetric(previousOf(previous, ScaledDemoAppStatus::getMetric));
+    } else if (plan == null) {
       s.setScalingMode(previousOf(previous, ScaledDemoAppStatus::getScalingMode));
       s.setPausedReplicas(previousOf(previous, ScaledDemoAppStatus::getPausedReplicas));
       s.setMetric(previousOf(previous, ScaledDemoAppStatus::getMetric));
@@ -236,7 +253,10 @@ public final class StatusCalculator {
     if (!ready && o.monitoring() == MonitoringState.CRD_MISSING) {
       return new Cause(SERVICE_MONITOR_CRD_MISSING, c.get(MONITORING_AVAILABLE).getMessage());
     }
-    if (!ready && ADAPTER_NEEDS_A_CHANGE.contains(o.adapterRule().reason())) {
+    if (!ready && o.keda().phase() == KedaState.Phase.CRD_MISSING) {
+      return new Cause(KEDA_CRD_MISSING, c.get(SCALED_OBJECT_READY).getMessage());
+    }
+    if (!ready && !o.keda().used() && ADAPTER_NEEDS_A_CHANGE.contains(o.adapterRule().reason())) {
       return new Cause(o.adapterRule().reason(), o.adapterRule().message());
     }
     return deploymentCondition(o.deployment(), "Progressing")
@@ -324,15 +344,56 @@ public final class StatusCalculator {
     }
   }
 
-  private static String currentMetric(ScaledDemoApp app, HorizontalPodAutoscaler hpa) {
+  /**
+   * The clicks per second per pod the HPA last read: our HPA's Pods metric, or the External metric of KEDA's HPA
+   * (its one trigger, AverageValue: the sum over the pods divided by the replicas, the same figure).
+   */
+  private static String currentMetric(ScaledDemoApp app, HorizontalPodAutoscaler hpa, boolean keda) {
     if (hpa == null || hpa.getStatus() == null || hpa.getStatus().getCurrentMetrics() == null) return null;
     String name = AdapterRules.metricName(app.getSpec());
     return hpa.getStatus().getCurrentMetrics().stream()
-        .filter(m -> "Pods".equals(m.getType()) && m.getPods() != null && m.getPods().getMetric() != null
-            && name.equals(m.getPods().getMetric().getName()) && m.getPods().getCurrent() != null
-            && m.getPods().getCurrent().getAverageValue() != null)
-        .map(m -> m.getPods().getCurrent().getAverageValue().toString())
+        .map(m -> keda
+            ? "External".equals(m.getType()) && m.getExternal() != null && m.getExternal().getCurrent() != null
+                ? m.getExternal().getCurrent().getAverageValue() : null
+            : "Pods".equals(m.getType()) && m.getPods() != null && m.getPods().getMetric() != null
+                && name.equals(m.getPods().getMetric().getName()) && m.getPods().getCurrent() != null
+                ? m.getPods().getCurrent().getAverageValue() : null)
+        .filter(Objects::nonNull)
+        .map(Object::toString)
         .findFirst().orElse(null);
+  }
+
+  /**
+   * KEDA's own conditions of the ScaledObject, under our names (Ready is the app's): ScaledObjectReady,
+   * ScaledObjectActive, Fallback, Paused. Before the ScaledObject exists, ScaledObjectReady says why.
+   */
+  private static void mirrorKeda(Builder c, KedaState keda) {
+    switch (keda.phase()) {
+      case CRD_MISSING -> c.set(SCALED_OBJECT_READY, FALSE, KEDA_CRD_MISSING, "The keda.sh/v1alpha1 ScaledObject CRD is"
+          + " not installed: nothing autoscales the app (its replicas stay as they are). Install KEDA, or set"
+          + " spec.scaling.backend: PrometheusAdapter.");
+      case HANDOVER -> c.set(SCALED_OBJECT_READY, FALSE, AUTOSCALER_HANDOVER, "The ScaledObject is created once the"
+          + " PrometheusAdapter backend's HPA is gone (the replicas stay as they are meanwhile).");
+      default -> mirrorScaledObject(c, keda.scaledObject(), SCALED_OBJECT_READY, "Ready");
+    }
+    mirrorScaledObject(c, keda.scaledObject(), SCALED_OBJECT_ACTIVE, "Active");
+    mirrorScaledObject(c, keda.scaledObject(), FALLBACK, "Fallback");
+    mirrorScaledObject(c, keda.scaledObject(), PAUSED, "Paused");
+  }
+
+  private static void mirrorScaledObject(Builder c, ScaledObject so, String ours, String kedas) {
+    Optional<Condition> kc = so == null || so.getStatus() == null || so.getStatus().conditions() == null
+        ? Optional.empty()
+        : so.getStatus().conditions().stream().filter(x -> kedas.equals(x.getType()) && x.getStatus() != null
+            && !UNKNOWN.equals(x.getStatus())).findFirst();
+    if (kc.isPresent()) {
+      c.set(ours, kc.get().getStatus(), Optional.ofNullable(kc.get().getReason()).filter(r -> !r.isEmpty())
+          .orElse(kedas), kc.get().getMessage());
+    } else {
+      c.set(ours, ours.equals(SCALED_OBJECT_READY) ? FALSE : UNKNOWN,
+          ours.equals(SCALED_OBJECT_READY) ? SCALED_OBJECT_NOT_READY : KEDA_PENDING,
+          "KEDA has not reported the ScaledObject's " + kedas + " condition yet (is KEDA's operator running?).");
+    }
   }
 
   /** Builds the condition list, keeping lastTransitionTime where a condition's status did not change. */

@@ -2,11 +2,13 @@ package dev.scaleddemo.operator.e2e;
 
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.it.LocalCluster;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The metrics stack of {@code hack/e2e/stack.sh} (Prometheus, prometheus-adapter behind the custom metrics
- * APIService, the pod runner with one demo-app process per Running pod) around the {@link LocalCluster}. Built by
+ * APIService, KEDA's operator and metrics server behind the external metrics APIService, the pod runner with one
+ * demo-app process per Running pod) around the {@link LocalCluster}. Built by
  * {@code hack/build-e2e.sh} on first use. Throws when it cannot start: the end-to-end tests fail, never skip.
  */
 public final class E2EStack {
@@ -32,6 +35,29 @@ public final class E2EStack {
    */
   public static final String SERVICE_MONITOR_SELECTOR = "release=prometheus";
 
+  /** System property with the port Prometheus is to listen on (see {@link PrometheusAddress}). */
+  static final String PROMETHEUS_PORT_PROPERTY = "sdo.e2e.prometheus-port";
+
+  /**
+   * Chooses Prometheus' port before Quarkus boots, so the in-process operator can be configured with the address
+   * KEDA's prometheus trigger queries ({@code scaleddemo.keda.prometheus-address}); {@link #up} starts Prometheus
+   * there.
+   */
+  public static class PrometheusAddress implements QuarkusTestResourceLifecycleManager {
+    @Override
+    public Map<String, String> start() {
+      try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        System.setProperty(PROMETHEUS_PORT_PROPERTY, Integer.toString(socket.getLocalPort()));
+        return Map.of("scaleddemo.keda.prometheus-address", "http://127.0.0.1:" + socket.getLocalPort());
+      } catch (IOException e) {
+        throw new IllegalStateException("no free port for Prometheus", e);
+      }
+    }
+
+    @Override
+    public void stop() {}
+  }
+
   public record PodProcess(String namespace, String pod, String app, int port, long pid, boolean serving) {}
 
   private E2EStack(LocalCluster cluster, Path state) {
@@ -47,6 +73,10 @@ public final class E2EStack {
       throw new IllegalStateException("hack/build-e2e.sh failed (exit " + build.code + "):\n" + build.out);
     }
     LOG.infof("hack/build-e2e.sh took %d ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+    Result keda = stack.run(Duration.ofMinutes(40), "bash", "hack/build-keda.sh");
+    if (keda.code != 0) {
+      throw new IllegalStateException("hack/build-keda.sh failed (exit " + keda.code + "):\n" + keda.out);
+    }
     stack.run(Duration.ofSeconds(60), "bash", "hack/e2e/stack.sh", "down"); // leftovers of an aborted run
     Result up = stack.run(Duration.ofMinutes(5), "bash", "hack/e2e/stack.sh", "up");
     if (up.code != 0) {
@@ -161,9 +191,15 @@ public final class E2EStack {
   private record Result(int code, String out) {}
 
   private Result run(Duration timeout, String... cmd) {
-    LocalCluster.Result r = LocalCluster.exec(root, Map.of("KUBECONFIG", cluster.kubeconfig().toString(),
+    Map<String, String> env = new HashMap<>(Map.of("KUBECONFIG", cluster.kubeconfig().toString(),
         "KUBECTL", cluster.kubectlBinary().toString(), "E2E_STATE", state.toString(),
-        "E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR), timeout, null, cmd);
+        "E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR,
+        "E2E_KEDA", "1")); // KEDA's operator and metrics server, for the Keda backend
+    String promPort = System.getProperty(PROMETHEUS_PORT_PROPERTY);
+    if (promPort != null) {
+      env.put("E2E_PROM_PORT", promPort);
+    }
+    LocalCluster.Result r = LocalCluster.exec(root, env, timeout, null, cmd);
     LOG.debugf("%s:%n%s", String.join(" ", cmd), r.output());
     return new Result(r.code(), r.output());
   }

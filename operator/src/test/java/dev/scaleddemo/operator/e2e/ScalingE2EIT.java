@@ -8,11 +8,14 @@ import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.it.NeedsCluster;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.api.v1alpha1.ScalingBackend;
 import dev.scaleddemo.operator.it.KubectlTable;
 import dev.scaleddemo.operator.it.LocalCluster;
 import dev.scaleddemo.operator.it.LocalClusterResource;
 import dev.scaleddemo.operator.it.Sampler;
 import dev.scaleddemo.operator.it.SdaAssert;
+import dev.scaleddemo.operator.keda.ScaledObject;
+import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -50,6 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @QuarkusTestResource(value = LocalClusterResource.class, restrictToAnnotatedClass = true, initArgs =
     @io.quarkus.test.common.ResourceArg(name = "scaleddemo.adapter.roll-interval", value = "2s"))
+@QuarkusTestResource(value = E2EStack.PrometheusAddress.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScalingE2EIT {
   private static final Logger LOG = Logger.getLogger(ScalingE2EIT.class);
@@ -169,6 +173,86 @@ class ScalingE2EIT {
         .untilAsserted(() -> assertThat(stack.pods(ns, app)).hasSize(1));
     LOG.infof("clicks per pod: %s (25/s), %s (60/s); errors %d/%d", load.clicksPerPod(), heavy.clicksPerPod(),
         load.errors(), heavy.errors());
+  }
+
+  // ------------------------------------------------------------------------------------------------ keda
+
+  /**
+   * The same load on two apps, one per backend, in the same run: both scale up to ceil(25 / 10) = 3 and back to 1,
+   * and their status says the same (replicas, desired, clicks per second per pod from the backend's HPA). The Keda
+   * app goes through KEDA's ScaledObject, KEDA's HPA and KEDA's metrics server (external.metrics.k8s.io), which
+   * queries the same Prometheus. Then the Keda app is switched to the PrometheusAdapter backend under load: it
+   * never drops below its 3 replicas and never has two HPAs.
+   */
+  @Test
+  @Order(6)
+  void kedaAndAdapterBackendsScaleTheSameLoadAlike() throws Exception {
+    String ns = namespace("e2e-keda");
+    create(ns, "via-adapter", "adapter_clicks_total", "10", 1, 4);
+    create(ns, "via-keda", "keda_clicks_total", "10", 1, 4, "Keda");
+    awaitReady(ns, "via-adapter");
+    awaitReady(ns, "via-keda");
+    assertThat(condition(ns, "via-keda", "ScaledObjectReady").getStatus()).isEqualTo("True");
+    assertThat(stack.adapterConfig()).doesNotContain("keda_clicks_total");
+    await("KEDA's HPA reads the metric (about 0)", Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+        Quantity.getAmountInBytes(new Quantity(sda(ns, "via-keda").getStatus().getCurrentClicksPerSecondPerPod())))
+        .isLessThan(new BigDecimal("0.1")));
+    assertStays("no load, no scale", Duration.ofSeconds(6), Map.of(ns + "/via-adapter", 1, ns + "/via-keda", 1));
+
+    ClickDriver toAdapter = clicks(ns, "via-adapter", 25);
+    ClickDriver toKeda = clicks(ns, "via-keda", 25);
+    long t0 = System.nanoTime();
+    awaitScale(ns, "via-keda", 3, Duration.ofSeconds(90));
+    awaitScale(ns, "via-adapter", 3, Duration.ofSeconds(90));
+    LOG.infof("both backends at 3 replicas %d ms after the load started", (System.nanoTime() - t0) / 1_000_000);
+    await("both statuses: 3 desired, about 25/3 clicks/s per pod", Duration.ofSeconds(45)).untilAsserted(() -> {
+      for (String app : List.of("via-adapter", "via-keda")) {
+        var status = sda(ns, app).getStatus();
+        assertThat(status.getDesiredReplicas()).as(app).isEqualTo(3);
+        assertThat(Quantity.getAmountInBytes(new Quantity(status.getCurrentClicksPerSecondPerPod()))).as(app)
+            .isBetween(new BigDecimal("6.5"), new BigDecimal("10.5"));
+      }
+      assertThat(KubectlTable.firstRow(cluster.kubectl("get", "sda", "via-keda", "-n", ns)).get("REPLICAS")).isEqualTo("3");
+    });
+    assertThat(condition(ns, "via-keda", "ScaledObjectActive").getStatus()).isEqualTo("True");
+
+    // switch the Keda app to the adapter under load: never below 3 replicas, never two HPAs
+    try (Sampler sampler = Sampler.watch("via-keda: >= 3 replicas, one HPA", Duration.ofMillis(250), () -> {
+      List<String> v = new ArrayList<>();
+      Integer r = deployment(ns, "via-keda").getSpec().getReplicas();
+      if (r == null || r < 3) v.add("replicas " + r);
+      if (hpa(ns, "via-keda") != null && hpa(ns, ScaledObject.HPA_NAME_PREFIX + "via-keda") != null) v.add("two HPAs");
+      return v;
+    })) {
+      client.resources(ScaledDemoApp.class).inNamespace(ns).withName("via-keda")
+          .edit(a -> { a.getSpec().getScaling().setBackend(ScalingBackend.PrometheusAdapter); return a; });
+      await("the adapter backend took over", Duration.ofSeconds(90)).untilAsserted(() -> {
+        assertThat(hpa(ns, ScaledObject.HPA_NAME_PREFIX + "via-keda")).isNull();
+        assertThat(hpa(ns, "via-keda")).isNotNull();
+        assertThat(stack.adapterConfig()).contains("keda_clicks_total");
+      });
+      awaitScale(ns, "via-keda", 3, Duration.ofSeconds(60));
+      sampler.stopAndAssert(20);
+    }
+
+    toAdapter.close();
+    toKeda.close();
+    awaitScale(ns, "via-adapter", 1, Duration.ofSeconds(90));
+    awaitScale(ns, "via-keda", 1, Duration.ofSeconds(90));
+  }
+
+  /** An app on the Keda backend alone scales up and back down through KEDA, with no switch involved. */
+  @Test
+  @Order(7)
+  void kedaScalesBackDownWhenTheClicksStop() {
+    String ns = namespace("e2e-keda-down");
+    create(ns, "down", "down_clicks_total", "10", 1, 4, "Keda");
+    awaitReady(ns, "down");
+    ClickDriver load = clicks(ns, "down", 25);
+    awaitScale(ns, "down", 3, Duration.ofSeconds(90));
+    load.close();
+    awaitScale(ns, "down", 1, Duration.ofSeconds(90));
+    assertThat(condition(ns, "down", "ScaledObjectReady").getStatus()).isEqualTo("True");
   }
 
   // ------------------------------------------------------------------------------------------------ b
@@ -306,7 +390,7 @@ class ScalingE2EIT {
   void serviceMonitorLabelsDecideWhetherPrometheusScrapesTheApp() throws Exception {
     String ns = namespace("e2e-e");
     String app = "unselected";
-    create(ns, app, "unselected_clicks_total", "10", 1, 2, "{team: web}");
+    create(ns, app, "unselected_clicks_total", "10", 1, 2, "PrometheusAdapter", "{team: web}", "{}");
     awaitReady(ns, app);
     String pool = "\"scrapePool\":\"serviceMonitor/" + ns + "/" + app + "/0\"";
     await("the ServiceMonitor, without the selected label", Duration.ofSeconds(30)).until(() -> {
@@ -340,7 +424,7 @@ class ScalingE2EIT {
   void fallbackOnMetricLossHoldKeepsPauseHoldsUnderLoadAndResumeScales() {
     String ns = namespace("e2e-f");
     long t0 = System.nanoTime();
-    create(ns, "fallback", "fallback_clicks_total", "10", 1, 4, defaultLabels(),
+    create(ns, "fallback", "fallback_clicks_total", "10", 1, 4, "PrometheusAdapter", defaultLabels(),
         "{policy: Fallback, fallbackReplicas: 3, after: 30s}");
     create(ns, "hold", "hold_clicks_total", "10", 1, 4);
     awaitReady(ns, "fallback");
@@ -416,7 +500,12 @@ class ScalingE2EIT {
 
   /** The fastest settings: 1s scrape, 4s window (4 intervals, the CRD's minimum), no scale-down delay. */
   private void create(String ns, String name, String counter, String target, int min, int max) {
-    create(ns, name, counter, target, min, max, defaultLabels());
+    create(ns, name, counter, target, min, max, "PrometheusAdapter");
+  }
+
+  /** Same, on that backend. */
+  private void create(String ns, String name, String counter, String target, int min, int max, String backend) {
+    create(ns, name, counter, target, min, max, backend, defaultLabels(), "{}");
   }
 
   /** The label the stack's Prometheus selects ServiceMonitors by, as a YAML flow map. */
@@ -424,14 +513,11 @@ class ScalingE2EIT {
     return "{" + E2EStack.SERVICE_MONITOR_SELECTOR.replace("=", ": ") + "}";
   }
 
-  /** Same, with these {@code serviceMonitorLabels} (a YAML flow map). */
-  private void create(String ns, String name, String counter, String target, int min, int max,
-      String serviceMonitorLabels) {
-    create(ns, name, counter, target, min, max, serviceMonitorLabels, "{}");
-  }
-
-  /** Same, with this {@code spec.scaling.onMetricLoss} (a YAML flow map). */
-  private void create(String ns, String name, String counter, String target, int min, int max,
+  /**
+   * Same, on that backend, with these {@code serviceMonitorLabels} and this {@code spec.scaling.onMetricLoss} (YAML
+   * flow maps).
+   */
+  private void create(String ns, String name, String counter, String target, int min, int max, String backend,
       String serviceMonitorLabels, String onMetricLoss) {
     String yaml = """
         apiVersion: scaleddemo.dev/v1alpha1
@@ -442,6 +528,7 @@ class ScalingE2EIT {
           metric:
             counter: %s
           scaling:
+            backend: %s
             minReplicas: %d
             maxReplicas: %d
             targetClicksPerSecondPerPod: "%s"
@@ -458,7 +545,7 @@ class ScalingE2EIT {
             interval: 1s
             dashboard: false
             serviceMonitorLabels: %s
-        """.formatted(name, counter, min, max, target, WINDOW, onMetricLoss, serviceMonitorLabels);
+        """.formatted(name, counter, backend, min, max, target, WINDOW, onMetricLoss, serviceMonitorLabels);
     client.resource(Serialization.unmarshal(yaml, ScaledDemoApp.class)).inNamespace(ns).create();
   }
 
@@ -470,6 +557,16 @@ class ScalingE2EIT {
 
   private ScaledDemoApp sda(String ns, String name) {
     return client.resources(ScaledDemoApp.class).inNamespace(ns).withName(name).get();
+  }
+
+  private HorizontalPodAutoscaler hpa(String ns, String name) {
+    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get();
+  }
+
+  /** The HPA of the app's backend: the operator's, or the one KEDA made for its ScaledObject. */
+  private HorizontalPodAutoscaler backendHpa(String ns, String name) {
+    ScaledDemoApp app = sda(ns, name);
+    return hpa(ns, app.getSpec().getScaling().usesKeda() ? Names.kedaHpa(app) : Names.hpa(app));
   }
 
   private Deployment deployment(String ns, String name) {
@@ -503,8 +600,7 @@ class ScalingE2EIT {
     long t0 = System.nanoTime();
     try {
       await(ns + "/" + name + " at " + replicas + " ready replicas", timeout).untilAsserted(() -> {
-        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
-            .withName(name).get();
+        HorizontalPodAutoscaler hpa = backendHpa(ns, name);
         assertThat(hpa.getStatus().getDesiredReplicas()).as("HPA desired").isEqualTo(replicas);
         Deployment d = deployment(ns, name);
         assertThat(d.getSpec().getReplicas()).as("Deployment spec.replicas").isEqualTo(replicas);
@@ -513,7 +609,7 @@ class ScalingE2EIT {
         assertThat(sda(ns, name).getStatus().getReplicas()).as("status.replicas").isEqualTo(replicas);
       });
     } catch (ConditionTimeoutException e) {
-      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName(name).get();
+      var hpa = backendHpa(ns, name);
       fail(ns + "/" + name + " did not reach " + replicas + " replicas; HPA status "
           + Serialization.asJson(hpa.getStatus()) + "\nSDA status " + Serialization.asJson(sda(ns, name).getStatus())
           + "\npods " + stack.pods(ns, name) + "\nrunner log:\n" + stack.log("runner") + "\nadapter log:\n"
@@ -533,8 +629,7 @@ class ScalingE2EIT {
       for (String app : replicas.keySet()) {
         String[] nsName = app.split("/");
         Deployment d = deployment(nsName[0], nsName[1]);
-        HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(nsName[0])
-            .withName(nsName[1]).get();
+        HorizontalPodAutoscaler hpa = backendHpa(nsName[0], nsName[1]);
         all.put(app, List.of(d.getSpec().getReplicas(), d.getMetadata().getGeneration(),
             String.valueOf(hpa.getStatus().getLastScaleTime())));
       }

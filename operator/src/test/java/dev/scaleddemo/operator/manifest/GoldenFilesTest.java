@@ -34,6 +34,18 @@ class GoldenFilesTest {
       children.put("ingress", IngressManifest.build(app));
     }
     children.put("servicemonitor", ServiceMonitorManifest.build(app));
+    if (app.getSpec().getScaling().usesKeda()) {
+      children.put("scaledobject", ScaledObjectManifest.build(app, TestApps.SETTINGS.keda()));
+    } else {
+      adapterChildren(app, children);
+    }
+    if (!Boolean.FALSE.equals(app.getSpec().getMonitoring().getDashboard())) {
+      children.put("dashboard", DashboardManifest.build(app));
+    }
+    return children;
+  }
+
+  private static void adapterChildren(ScaledDemoApp app, Map<String, Object> children) throws Exception {
     var merged = AdapterRules.merge("", AdapterRules.Record.EMPTY, Set.of(), AdapterRules.claims(List.of(app)),
         AdapterRules.Limits.NONE);
     children.put("adapter-rule", new ConfigMapBuilder().withNewMetadata()
@@ -41,10 +53,6 @@ class GoldenFilesTest {
         .addToAnnotations(AdapterRules.RECORD_ANNOTATION, merged.record().format())
         .endMetadata().addToData(TestApps.SETTINGS.adapter().configKey(), merged.config()).build());
     children.put("hpa", HpaManifest.build(app));
-    if (!Boolean.FALSE.equals(app.getSpec().getMonitoring().getDashboard())) {
-      children.put("dashboard", DashboardManifest.build(app));
-    }
-    return children;
   }
 
   @TestFactory

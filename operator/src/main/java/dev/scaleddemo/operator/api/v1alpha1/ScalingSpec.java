@@ -1,5 +1,6 @@
 package dev.scaleddemo.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -54,7 +55,14 @@ public class ScalingSpec {
       reason = "FieldValueInvalid")
   private String rateWindow = "2m";
 
-  @JsonPropertyDescription("Passed unchanged to the HorizontalPodAutoscaler's spec.behavior.")
+  @JsonPropertyDescription("What scales the app: PrometheusAdapter (a rule in prometheus-adapter's config and an"
+      + " HPA on the custom metric it serves) or Keda (a KEDA ScaledObject with a prometheus trigger; KEDA makes the"
+      + " HPA). Switching keeps the current replicas.")
+  @Default("PrometheusAdapter")
+  private ScalingBackend backend = ScalingBackend.PrometheusAdapter;
+
+  @JsonPropertyDescription("Passed unchanged to the HorizontalPodAutoscaler's spec.behavior (with Keda: to the"
+      + " ScaledObject's advanced.horizontalPodAutoscalerConfig.behavior).")
   // the bounds the HPA API enforces, so a bad behavior is refused here, not when the HPA is applied
   @ValidationRule(value = "!has(self.scaleUp) || !has(self.scaleUp.stabilizationWindowSeconds)"
       + " || (self.scaleUp.stabilizationWindowSeconds >= 0 && self.scaleUp.stabilizationWindowSeconds <= 3600)",
@@ -99,6 +107,11 @@ public class ScalingSpec {
   public void setTargetClicksPerSecondPerPod(String target) { this.targetClicksPerSecondPerPod = target; }
   public String getRateWindow() { return rateWindow; }
   public void setRateWindow(String rateWindow) { this.rateWindow = rateWindow; }
+  public ScalingBackend getBackend() { return backend; }
+  /** Null (an object stored before the field existed) is the default, PrometheusAdapter. */
+  @JsonIgnore
+  public boolean usesKeda() { return backend == ScalingBackend.Keda; }
+  public void setBackend(ScalingBackend backend) { this.backend = backend; }
   public HorizontalPodAutoscalerBehavior getBehavior() { return behavior; }
   public void setBehavior(HorizontalPodAutoscalerBehavior behavior) { this.behavior = behavior; }
   public OnMetricLossSpec getOnMetricLoss() { return onMetricLoss; }
