@@ -47,6 +47,12 @@ public class AdapterRuleDependent
   private final AdapterSettings adapter = OperatorSettings.fromConfig().adapter();
   private final AdapterRoller roller = new AdapterRoller(adapter, Clock.systemUTC());
   private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
+  /**
+   * Our last write and the versions it replaced: the informer shows our own write a moment later, and a merge
+   * over the copy it replaced would only fail with 409. Guarded by {@code this}.
+   */
+  private ConfigMap written;
+  private final Set<String> overwritten = new java.util.LinkedHashSet<>();
 
   /** The workflow resolves dependsOn by this name, so it must be the one given in @Dependent. */
   @Override
@@ -218,14 +224,17 @@ public class AdapterRuleDependent
     return AdapterRuleState.ok("The adapter serves " + wanted + "." + note);
   }
 
-  /** Merges and writes the config; returns the merge now in place, or null when the ConfigMap is missing. */
-  private AdapterRules.MergeResult writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
+  /**
+   * Merges and writes the config; returns the merge now in place, or null when the ConfigMap is missing. One
+   * merge at a time: concurrent reconciles would otherwise write over each other's version and retry on 409.
+   */
+  private synchronized AdapterRules.MergeResult writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
       List<AdapterRules.Claim> claims) throws AdapterRules.InvalidConfigException {
     var resource = client.configMaps().inNamespace(adapter.namespace()).withName(adapter.configMapName());
     var limits = new AdapterRules.Limits(adapter.maxRulesPerNamespace(), adapter.maxConfigBytes());
     for (int attempt = 1; ; attempt++) {
       // the cache first; after a conflict (or without a cached copy) the API server
-      ConfigMap cm = attempt == 1 && cached.isPresent() ? cached.get() : resource.get();
+      ConfigMap cm = attempt == 1 && cached.isPresent() ? newest(cached.get()) : resource.get();
       if (cm == null) {
         return null;
       }
@@ -242,7 +251,8 @@ public class AdapterRuleDependent
           .build();
       try {
         // update() sends our resourceVersion: a concurrent writer makes it fail with 409 and we merge again.
-        client.configMaps().inNamespace(adapter.namespace()).resource(updated).update();
+        ConfigMap result = client.configMaps().inNamespace(adapter.namespace()).resource(updated).update();
+        remember(cm, result);
         LOG.infof("Adapter config %s/%s updated: rules for %s", adapter.namespace(), adapter.configMapName(),
             merged.record().rules().keySet());
         return merged;
@@ -252,6 +262,22 @@ public class AdapterRuleDependent
         }
       }
     }
+  }
+
+  /** The cached copy, or our own later write when the cache still shows a version that write replaced. */
+  private ConfigMap newest(ConfigMap cached) {
+    return written != null && overwritten.contains(cached.getMetadata().getResourceVersion()) ? written : cached;
+  }
+
+  private void remember(ConfigMap replaced, ConfigMap result) {
+    overwritten.add(replaced.getMetadata().getResourceVersion());
+    if (written != null) {
+      overwritten.add(written.getMetadata().getResourceVersion());
+    }
+    while (overwritten.size() > 32) {
+      overwritten.remove(overwritten.iterator().next());
+    }
+    written = result;
   }
 
   private String data(ConfigMap cm) {
