@@ -39,6 +39,7 @@ OP_NS = "scaled-demo-system"
 ADAPTER_NS, ADAPTER_CM, ADAPTER_DEPLOY = "monitoring", "prometheus-adapter", "prometheus-adapter"
 RAW_ADAPTER_CM = "prometheus-adapter-raw"  # the baseline's merged rules, kept apart from the operator's ConfigMap
 WRITE_VERBS = {"create", "update", "patch", "delete", "deletecollection"}
+REVIEWS = {"selfsubjectrulesreviews", "selfsubjectaccessreviews", "subjectaccessreviews", "tokenreviews"}
 GROUP = "scaleddemo.dev"
 
 
@@ -188,7 +189,8 @@ class Operator:
         gc_log = os.path.join(OUT, f"gc-{self.generation}.log")
         java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
         flags = [f for f in self.jvm_flags if f not in ("-jar",) and not f.endswith("quarkus-run.jar")]
-        cmd = [java, f"-XX:MaxRAM={self.max_ram}", *flags, f"-Xlog:gc*:file={gc_log}:uptime",
+        extra = ENV.get("SCALE_JVM_EXTRA", "").split()  # e.g. -XX:NativeMemoryTracking=summary to see RSS's parts
+        cmd = [java, f"-XX:MaxRAM={self.max_ram}", *flags, *extra, f"-Xlog:gc*:file={gc_log}:uptime",
                "-Dquarkus.http.port=0", '-Dquarkus.log.category."dev.scaleddemo".level=DEBUG',
                "-jar", os.path.join(ROOT, "operator/target/packaged-operator/quarkus-run.jar")]
         env = dict(os.environ, KUBECONFIG=self.kubeconfig, HOSTNAME="scale-bench-operator",
@@ -289,6 +291,11 @@ def audit_events(t0, t1=None):
     return out
 
 
+def is_write(e):
+    """A request that changes what the API server stores (a review is created, but stored nowhere)."""
+    return e["verb"] in WRITE_VERBS and e.get("objectRef", {}).get("resource") not in REVIEWS
+
+
 def describe_requests(events):
     c = collections.Counter()
     for e in events:
@@ -297,11 +304,11 @@ def describe_requests(events):
     return c
 
 
-def await_quiet(quiet_s=10, timeout=300):
+def await_quiet(quiet_s=20, timeout=300):
     """Until the operator made no write for quiet_s seconds; returns when its last write was."""
     deadline = now() + timeout
     while now() < deadline:
-        writes = [e for e in audit_events(now() - 3600) if e["verb"] in WRITE_VERBS]
+        writes = [e for e in audit_events(now() - 3600) if is_write(e)]
         last = max((datetime.fromisoformat(e["requestReceivedTimestamp"].replace("Z", "+00:00")).timestamp()
                     for e in writes), default=0)
         if now() - last >= quiet_s:
@@ -431,8 +438,8 @@ def step(api, op, apps_w, deps_w, n):
     res["op_cpu_s"] = op.cpu_seconds() - cpu0
     ev = audit_events(t0, t1)
     res["burst_requests"] = describe_requests(ev)
-    res["burst_reads"] = sum(1 for e in ev if e["verb"] not in WRITE_VERBS)
-    res["burst_writes"] = sum(1 for e in ev if e["verb"] in WRITE_VERBS)
+    res["burst_reads"] = sum(1 for e in ev if not is_write(e))
+    res["burst_writes"] = sum(1 for e in ev if is_write(e))
     res["burst_409"] = sum(1 for e in ev if e.get("responseStatus", {}).get("code") == 409)
     res["cm_writes"] = sum(1 for e in ev if e["verb"] in ("update", "patch")
                            and e["objectRef"].get("resource") == "configmaps"
@@ -465,7 +472,7 @@ def step(api, op, apps_w, deps_w, n):
     time.sleep(STEADY_S)
     t1 = now()
     res["steady_reconciles"] = op.reconcile_count(t0, t1) * 60 / STEADY_S
-    res["steady_writes"] = sum(1 for e in audit_events(t0, t1) if e["verb"] in WRITE_VERBS) * 60 / STEADY_S
+    res["steady_writes"] = sum(1 for e in audit_events(t0, t1) if is_write(e)) * 60 / STEADY_S
     res["rss_steady"], res["heap_steady"] = op.rss_mib(), op.heap()
 
     # -- restart
@@ -486,11 +493,16 @@ def step(api, op, apps_w, deps_w, n):
     res["restart_all_s"] = (max(seen.values()) - t0) if len(seen) >= total else float("nan")
     await_quiet()
     ev = audit_events(t0, now())
-    res["restart_writes"] = sum(1 for e in ev if e["verb"] in WRITE_VERBS)
-    res["restart_write_kinds"] = describe_requests([e for e in ev if e["verb"] in WRITE_VERBS])
-    res["restart_reads"] = sum(1 for e in ev if e["verb"] not in WRITE_VERBS)
+    res["restart_writes"] = sum(1 for e in ev if is_write(e))
+    res["restart_write_kinds"] = describe_requests([e for e in ev if is_write(e)])
+    res["restart_reads"] = sum(1 for e in ev if not is_write(e))
     res["rss_restart"], res["heap_restart"] = op.rss_mib(), op.heap()
     res["heap_live"] = op.heap(live=True)
+    if "NativeMemoryTracking" in ENV.get("SCALE_JVM_EXTRA", ""):
+        with open(os.path.join(OUT, f"nmt-{n}.txt"), "w") as f:
+            f.write(subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jcmd"),
+                                    str(op.proc.pid), "VM.native_memory", "summary"],
+                                   capture_output=True, text=True).stdout)
     res["rss_after_gc"] = op.rss_mib()
     res["oom"] = op.oom()
     res["max_rss"] = max(res["rss_burst"], res["rss_steady"], res["rss_restart"])

@@ -9,7 +9,8 @@
 #
 # Env: SCALE_N (default 300,1000,3000), SCALE_NAMESPACES (20), SCALE_LATENCY_APPS (100), SCALE_RATE (10 creates/s),
 # SCALE_STEADY_SECONDS (60), SCALE_READY_TIMEOUT (1800 s per wait), SDO_STATE (default /tmp/sdo-scale),
-# SDO_FAKE_NODES (default: enough for 2 x (max N + latency apps) pods at 110 per node), SCALE_OUT (figures, logs).
+# SDO_FAKE_NODES (default: enough for 2 x (max N + latency apps) pods at 110 per node), SCALE_OUT (figures, logs),
+# SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step).
 # Run it nice'd on a shared machine: nice -n 10 hack/bench/scale.sh
 set -euo pipefail
 LOG_TAG=scale

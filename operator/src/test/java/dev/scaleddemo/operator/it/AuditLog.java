@@ -14,13 +14,21 @@ import java.util.Set;
 final class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
+  /** Created, but stored nowhere: a question to the authorizer (the SDK's permission check at startup). */
+  static final Set<String> REVIEWS = Set.of("selfsubjectrulesreviews", "selfsubjectaccessreviews",
+      "subjectaccessreviews", "tokenreviews");
 
   private AuditLog() {}
 
   /** Completed write requests of {@code user} received at or after {@code since}, oldest first. */
   static List<JsonNode> writes(Path auditLog, String user, Instant since) throws IOException {
-    return requests(auditLog, user, since).stream()
-        .filter(e -> WRITE_VERBS.contains(e.path("verb").asText())).toList();
+    return requests(auditLog, user, since).stream().filter(AuditLog::isWrite).toList();
+  }
+
+  /** A request that changes what the API server stores. */
+  static boolean isWrite(JsonNode event) {
+    return WRITE_VERBS.contains(event.path("verb").asText())
+        && !REVIEWS.contains(event.path("objectRef").path("resource").asText());
   }
 
   /**

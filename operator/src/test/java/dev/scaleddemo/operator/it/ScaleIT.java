@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +54,8 @@ class ScaleIT {
   /** Reconciles per app: one per event on it or its children, none for other apps' events (no fan-out). */
   static final double MAX_RECONCILES_PER_APP = 12;
   static final Duration QUIET = Duration.ofSeconds(10);
+  /** Clients annotating the apps while they come up, each every FOREIGN_WRITERS-th app in turn. */
+  static final int FOREIGN_WRITERS = 4;
   static final Duration STEADY_WINDOW = Duration.ofSeconds(20);
 
   static LocalCluster cluster;
@@ -107,30 +110,36 @@ class ScaleIT {
     Instant start = Instant.now();
     AtomicBoolean annotating = new AtomicBoolean(true);
     AtomicInteger touches = new AtomicInteger();
-    Thread foreignWriter = new Thread(() -> {
-      while (annotating.get()) {
-        for (int k = 0; k < APPS && annotating.get(); k++) {
-          try {
-            new Apps(client, namespace(k % NAMESPACES)).app("app-" + k).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"annotations\":{\"example.org/touched\":\"" + touches.incrementAndGet() + "\"}}}");
-          } catch (RuntimeException e) {
-            // not created yet
+    List<Thread> foreignWriters = new ArrayList<>();
+    for (int w = 0; w < FOREIGN_WRITERS; w++) {
+      int first = w;
+      foreignWriters.add(new Thread(() -> {
+        while (annotating.get()) {
+          for (int k = first; k < APPS && annotating.get(); k += FOREIGN_WRITERS) {
+            try {
+              new Apps(client, namespace(k % NAMESPACES)).app("app-" + k).patch(PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\"example.org/touched\":\"" + touches.incrementAndGet() + "\"}}}");
+            } catch (RuntimeException e) {
+              // not created yet
+            }
           }
         }
-      }
-    }, "foreign-annotator");
+      }, "foreign-annotator-" + w));
+    }
     cluster.kubectlStdin(appsYaml(), "apply", "--server-side", "-f", "-");
-    foreignWriter.start();
+    foreignWriters.forEach(Thread::start);
     try {
       Apps.await(APPS + " apps Ready").atMost(Duration.ofMinutes(5)).until(() -> readyApps() == APPS);
     } finally {
       annotating.set(false);
-      foreignWriter.join();
+      for (Thread t : foreignWriters) {
+        t.join();
+      }
     }
     awaitOperatorQuiet();
 
     List<JsonNode> requests = AuditLog.requests(cluster.auditLog(), OperatorProcess.USER, start);
-    List<JsonNode> writes = filter(requests, e -> AuditLog.WRITE_VERBS.contains(verb(e)));
+    List<JsonNode> writes = filter(requests, AuditLog::isWrite);
     List<JsonNode> appWrites = filter(writes, e -> !"events".equals(resource(e)) && !adapterConfigMap(e)
         && !adapterDeployment(e));
     List<JsonNode> conflicts = filter(writes, e -> e.path("responseStatus").path("code").asInt() == 409);
