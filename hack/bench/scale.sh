@@ -51,6 +51,8 @@ import json, re, sys
 entry = re.search(r"^ENTRYPOINT (\[.*\])", open(sys.argv[1]).read(), re.M).group(1)
 print(json.dumps([a for a in json.loads(entry)[1:] if a.startswith("-")]))' operator/src/main/docker/Dockerfile.jvm)
 export SCALE_JVM_FLAGS
+# and the image's environment (ENV KEY=VALUE lines), for the operator process
+while read -r kv; do export "${kv?}"; done < <(awk '/^ENV [A-Z_]+=/{print $2}' operator/src/main/docker/Dockerfile.jvm)
 
 mkdir -p "$SCALE_OUT"
 loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -66,7 +68,7 @@ export SCALE_SM_CRD
 SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)'); N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
-operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
+operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset} $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
 loadavg before: $loadavg_before"
 export SCALE_HEADER
 python3 "$ROOT/hack/bench/scale.py" | tee "$SCALE_OUT/report.md"
