@@ -35,7 +35,9 @@ if [ ! -f operator/target/packaged-operator/quarkus-run.jar ] || [ ! -d operator
   ./mvnw -B -q -pl operator -am package -DskipTests >&2
 fi
 cp_file="$ROOT/operator/target/scale-bench.classpath"
-./mvnw -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+if [ ! -f "$cp_file" ] || [ operator/pom.xml -nt "$cp_file" ]; then
+  ./mvnw -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+fi
 SCALE_RENDER_CP="$ROOT/operator/target/test-classes:$ROOT/operator/target/classes:$(cat "$cp_file")"
 export SCALE_RENDER_CP
 
