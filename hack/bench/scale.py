@@ -198,14 +198,14 @@ class Operator:
         self.started_at = now()
         self.proc = subprocess.Popen(cmd, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = now() + 120
+        deadline = now() + 300  # a loaded machine: Quarkus took 30-120 s to start at load 20-30
         while now() < deadline:
             if " started in " in self.log():
                 return
             if self.proc.poll() is not None:
                 raise RuntimeError(f"operator exited {self.proc.returncode}:\n{self.log()[-3000:]}")
             time.sleep(0.2)
-        raise RuntimeError("operator did not start in 120 s")
+        raise RuntimeError("operator did not start in 300 s")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
