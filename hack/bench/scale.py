@@ -382,6 +382,22 @@ def kubectl_apply(objs):
     kubectl("apply", "--server-side", "--force-conflicts", "--field-manager=scale-bench", "-f", path)
 
 
+def await_hpa_reported(api, nss, n, timeout=600):
+    """Until n apps mirror their HPA's conditions: its first report, 30 s and more after creation on a loaded machine,
+    is one more status patch and Event, which would otherwise land in the steady-state or restart window."""
+    deadline = now() + timeout
+    while now() < deadline:
+        _, body = api.request("GET", f"/apis/{GROUP}/v1alpha1/scaleddemoapps")
+        reported = sum(1 for a in body.get("items", []) if a["metadata"]["namespace"] in nss
+                       and any(c.get("type") == "ScalingActive"
+                               for c in (a.get("status") or {}).get("conditions") or []))
+        if reported >= n:
+            return True
+        time.sleep(2)
+    log(f"not every app mirrors its HPA's conditions after {timeout}s")
+    return False
+
+
 def await_count(watcher, nss, n, t0):
     deadline = t0 + READY_TIMEOUT
     while now() < deadline:
@@ -464,6 +480,7 @@ def step(api, op, apps_w, deps_w, n):
     await_count(apps_w, op_ns, n + LATENCY_APPS, min(created.values()))
     ready = apps_w.ready_in(set(op_ns))
     res["op_latency"] = [ready[k] - t for k, t in created.items()]
+    await_hpa_reported(api, op_ns, n + LATENCY_APPS)
     await_quiet()
 
     # -- steady state
