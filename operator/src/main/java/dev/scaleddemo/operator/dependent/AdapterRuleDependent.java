@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -52,6 +53,15 @@ public class AdapterRuleDependent
   private AdapterSettings adapter;
   private AdapterRoller roller;
   private String name = DependentResource.defaultNameFor(AdapterRuleDependent.class);
+  /**
+   * Our last write and the versions it replaced: the informer shows our own write a moment later, and a merge
+   * over the copy it replaced would only fail with 409. Guarded by {@code this}.
+   */
+  private ConfigMap written;
+  private final Set<String> overwritten = new java.util.LinkedHashSet<>();
+  /** The last merge and the ConfigMap version it is in place at. Guarded by {@code this}. */
+  private AdapterRules.MergeResult lastMerge;
+  private String lastMergeAt;
 
   @PostConstruct
   void configure() {
@@ -125,10 +135,13 @@ public class AdapterRuleDependent
 
   @Override
   public ReconcileResult<ConfigMap> reconcile(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
-    List<ScaledDemoApp> live = ctx.getPrimaryCache().list()
-        .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
-        .collect(Collectors.toList());
-    live.add(app); // this reconcile's copy: the cache may lag behind a just-created or just-changed app
+    Supplier<List<ScaledDemoApp>> live = () -> {
+      List<ScaledDemoApp> apps = ctx.getPrimaryCache().list()
+          .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
+          .collect(Collectors.toList());
+      apps.add(app); // this reconcile's copy: the cache may lag behind a just-created or just-changed app
+      return apps;
+    };
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), live, app);
     ctx.managedWorkflowAndDependentResourceContext().put(OUTCOME_KEY, state);
     return ReconcileResult.noOperation(null);
@@ -148,7 +161,7 @@ public class AdapterRuleDependent
     List<ScaledDemoApp> others = ctx.getPrimaryCache().list()
         .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
         .collect(Collectors.toList());
-    AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), others, null);
+    AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), () -> others, null);
     if (!state.synced() && AdapterRuleState.ERROR.equals(state.reason())) {
       throw new IllegalStateException("could not remove the adapter rule: " + state.message());
     }
@@ -172,7 +185,7 @@ public class AdapterRuleDependent
    * Converges the shared config to the rules {@code apps} need, and reports for {@code forApp} (may be null).
    * {@code cached} is the informer's copy of the ConfigMap, tried first (empty: read it from the API server).
    */
-  AdapterRuleState sync(KubernetesClient client, Optional<ConfigMap> cached, List<ScaledDemoApp> apps,
+  AdapterRuleState sync(KubernetesClient client, Optional<ConfigMap> cached, Supplier<List<ScaledDemoApp>> apps,
       ScaledDemoApp forApp) {
     if (!adapter.configured()) {
       return AdapterRuleState.failed(AdapterRuleState.NOT_CONFIGURED, "The operator is not configured with"
@@ -181,7 +194,10 @@ public class AdapterRuleDependent
     String where = "ConfigMap " + adapter.namespace() + "/" + adapter.configMapName();
     AdapterRules.MergeResult merged;
     try {
-      merged = writeConfig(client, cached, AdapterRules.claims(apps));
+      merged = inPlace(cached, forApp);
+      if (merged == null) {
+        merged = writeConfig(client, cached, apps);
+      }
     } catch (AdapterRules.InvalidConfigException e) {
       return AdapterRuleState.failed(AdapterRuleState.CONFIG_INVALID, where + " was left untouched and the adapter"
           + " was not restarted: " + e.getMessage());
@@ -235,14 +251,18 @@ public class AdapterRuleDependent
     return AdapterRuleState.ok("The adapter serves " + wanted + "." + note);
   }
 
-  /** Merges and writes the config; returns the merge now in place, or null when the ConfigMap is missing. */
-  private AdapterRules.MergeResult writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
-      List<AdapterRules.Claim> claims) throws AdapterRules.InvalidConfigException {
+  /**
+   * Merges and writes the config; returns the merge now in place, or null when the ConfigMap is missing. One
+   * merge at a time: concurrent reconciles would otherwise write over each other's version and retry on 409.
+   */
+  private synchronized AdapterRules.MergeResult writeConfig(KubernetesClient client, Optional<ConfigMap> cached,
+      Supplier<List<ScaledDemoApp>> apps) throws AdapterRules.InvalidConfigException {
+    List<AdapterRules.Claim> claims = AdapterRules.claims(apps.get());
     var resource = client.configMaps().inNamespace(adapter.namespace()).withName(adapter.configMapName());
     var limits = new AdapterRules.Limits(adapter.maxRulesPerNamespace(), adapter.maxConfigBytes());
     for (int attempt = 1; ; attempt++) {
       // the cache first; after a conflict (or without a cached copy) the API server
-      ConfigMap cm = attempt == 1 && cached.isPresent() ? cached.get() : resource.get();
+      ConfigMap cm = attempt == 1 && cached.isPresent() ? newest(cached.get()) : resource.get();
       if (cm == null) {
         return null;
       }
@@ -250,7 +270,7 @@ public class AdapterRuleDependent
       var record = AdapterRules.Record.parse(annotation(cm, AdapterRules.RECORD_ANNOTATION));
       var merged = AdapterRules.merge(data(cm), record, AdapterRules.parseLegacy(legacy), claims, limits);
       if (!merged.changed()) {
-        return merged;
+        return merged(merged, cm);
       }
       ConfigMap updated = new ConfigMapBuilder(cm)
           .editMetadata().addToAnnotations(AdapterRules.RECORD_ANNOTATION, merged.record().format())
@@ -259,7 +279,9 @@ public class AdapterRuleDependent
           .build();
       try {
         // update() sends our resourceVersion: a concurrent writer makes it fail with 409 and we merge again.
-        client.configMaps().inNamespace(adapter.namespace()).resource(updated).update();
+        ConfigMap result = client.configMaps().inNamespace(adapter.namespace()).resource(updated).update();
+        remember(cm, result);
+        merged(merged, result);
         LOG.infof("Adapter config %s/%s updated: rules for %s", adapter.namespace(), adapter.configMapName(),
             merged.record().rules().keySet());
         return merged;
@@ -269,6 +291,43 @@ public class AdapterRuleDependent
         }
       }
     }
+  }
+
+  /**
+   * The last merge, when it already gives {@code app}'s rule (written, or served by an admin's rule) and the config
+   * is still the one it was merged into: then the app's claim changes nothing, and computing every app's claim
+   * again (each reconcile, O(N) apps; O(N^2) while N apps come up) is skipped. Null when a full merge is needed.
+   */
+  private synchronized AdapterRules.MergeResult inPlace(Optional<ConfigMap> cached, ScaledDemoApp app) {
+    if (app == null || lastMerge == null || cached.isEmpty()
+        || !Objects.equals(newest(cached.get()).getMetadata().getResourceVersion(), lastMergeAt)) {
+      return null;
+    }
+    var outcome = lastMerge.outcomes().get(AdapterRules.metricName(app.getSpec()));
+    return outcome != null && (outcome.kind() == AdapterRules.Outcome.Kind.WRITTEN
+        || outcome.kind() == AdapterRules.Outcome.Kind.SERVED_BY_OTHER) ? lastMerge : null;
+  }
+
+  private AdapterRules.MergeResult merged(AdapterRules.MergeResult merged, ConfigMap at) {
+    lastMerge = merged;
+    lastMergeAt = at.getMetadata().getResourceVersion();
+    return merged;
+  }
+
+  /** The cached copy, or our own later write when the cache still shows a version that write replaced. */
+  private ConfigMap newest(ConfigMap cached) {
+    return written != null && overwritten.contains(cached.getMetadata().getResourceVersion()) ? written : cached;
+  }
+
+  private void remember(ConfigMap replaced, ConfigMap result) {
+    overwritten.add(replaced.getMetadata().getResourceVersion());
+    if (written != null) {
+      overwritten.add(written.getMetadata().getResourceVersion());
+    }
+    while (overwritten.size() > 32) {
+      overwritten.remove(overwritten.iterator().next());
+    }
+    written = result;
   }
 
   private String data(ConfigMap cm) {

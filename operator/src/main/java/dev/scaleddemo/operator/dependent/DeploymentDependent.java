@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.manifest.DeploymentManifest;
 import dev.scaleddemo.operator.manifest.Labels;
@@ -11,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ScaledDemoApp> {
   @Inject
   OperatorConfig config;

@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.HpaManifest;
 import dev.scaleddemo.operator.manifest.Labels;
@@ -23,7 +24,7 @@ import java.util.Set;
  * neither backend's HPA is created while the other's still exists. Only the HPA named like ours is ever managed
  * (or deleted) here: KubernetesDependentResource picks the secondary by the desired resource's name.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class HpaDependent extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, ScaledDemoApp>
     implements SecondaryToPrimaryMapper<HorizontalPodAutoscaler> {
   private final SecondaryToPrimaryMapper<HorizontalPodAutoscaler> owners = Mappers.fromOwnerReferences(ScaledDemoApp.class);

@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.manifest.IngressManifest;
 import dev.scaleddemo.operator.manifest.Labels;
 import dev.scaleddemo.operator.manifest.Names;
@@ -11,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class IngressDependent extends CRUDKubernetesDependentResource<Ingress, ScaledDemoApp> {
 
   public IngressDependent() {

@@ -1,6 +1,7 @@
 package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.manifest.ServiceManifest;
 import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.Service;
@@ -9,7 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class ServiceDependent extends CRUDKubernetesDependentResource<Service, ScaledDemoApp> {
 
   public ServiceDependent() {

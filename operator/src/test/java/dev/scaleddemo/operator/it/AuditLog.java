@@ -8,15 +8,35 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** The API server's audit log of write requests (see hack/cluster.sh), read from a test. */
+/** The API server's audit log (see hack/cluster.sh): every write, and the reads of ServiceAccounts. */
 final class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
+  /** Created, but stored nowhere: a question to the authorizer (the SDK's permission check at startup). */
+  static final Set<String> REVIEWS = Set.of("selfsubjectrulesreviews", "selfsubjectaccessreviews",
+      "subjectaccessreviews", "tokenreviews");
 
   private AuditLog() {}
 
   /** Completed write requests of {@code user} received at or after {@code since}, oldest first. */
   static List<JsonNode> writes(Path auditLog, String user, Instant since) throws IOException {
+    return requests(auditLog, user, since).stream().filter(AuditLog::isWrite).toList();
+  }
+
+  /** A request that changes what the API server stores. */
+  static boolean isWrite(JsonNode event) {
+    return WRITE_VERBS.contains(event.path("verb").asText())
+        && !REVIEWS.contains(event.path("objectRef").path("resource").asText());
+  }
+
+  /**
+   * Requests of {@code user} (reads only when it is a ServiceAccount) received at or after {@code since}, oldest
+   * first, each once: a watch when its response started, anything else when it completed. Lease requests (leader
+   * election's heartbeat, not reconciliation) are left out.
+   */
+  static List<JsonNode> requests(Path auditLog, String user, Instant since) throws IOException {
     List<JsonNode> writes = new ArrayList<>();
     for (String line : Files.readAllLines(auditLog)) {
       if (line.isBlank()) {
@@ -24,7 +44,8 @@ final class AuditLog {
       }
       JsonNode event = JSON.readTree(line);
       if (!user.equals(event.path("user").path("username").asText())
-          || !"ResponseComplete".equals(event.path("stage").asText())
+          || !("watch".equals(event.path("verb").asText()) ? "ResponseStarted" : "ResponseComplete")
+              .equals(event.path("stage").asText())
           // lease renewals are leader election's heartbeat, not reconciliation
           || "leases".equals(event.path("objectRef").path("resource").asText())) {
         continue;

@@ -109,6 +109,9 @@ class OperatorImageTest {
         .endsWith(image.last("WORKDIR") + "/quarkus-run.jar");
     // Jib runs `java <jvm-arguments> -jar quarkus-run.jar` in the working directory: the same options
     assertThat(List.of(jib("jvm-arguments").split(","))).containsExactlyElementsOf(jvmOptions());
+    // and the same environment: the malloc arenas bound what lives outside the heap
+    assertThat(image.all("ENV")).containsExactly("MALLOC_ARENA_MAX=2");
+    assertThat(jib("environment-variables.\"MALLOC_ARENA_MAX\"")).isEqualTo("2");
     assertThat(image.all("CMD")).isEmpty();
   }
 

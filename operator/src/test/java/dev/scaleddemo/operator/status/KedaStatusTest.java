@@ -47,7 +47,7 @@ class KedaStatusTest {
 
   private Observed observed(KedaState keda, HorizontalPodAutoscaler hpa) {
     return new Observed(List.of(), StatusCalculatorTest.deployment(2, TRUE), hpa, MonitoringState.AVAILABLE,
-        AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "not run"), Map.of(), keda);
+        AdapterRuleState.failed(AdapterRuleState.NOT_RUN, "not run"), Map.of(), null, keda);
   }
 
   private static Condition cond(ScaledDemoAppStatus s, String type) {

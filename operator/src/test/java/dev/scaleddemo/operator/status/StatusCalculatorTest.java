@@ -291,7 +291,7 @@ class StatusCalculatorTest {
   /** The observation of a reconcile that planned the scaling from the given HPA at the given time. */
   private Observed planned(HorizontalPodAutoscaler hpa, Instant now) {
     return new Observed(List.of(), deployment(2, TRUE), hpa, MonitoringState.AVAILABLE, AdapterRuleState.ok("served"),
-        Map.of(), ScalingPlan.decide(app, deployment(2, TRUE), hpa, now));
+        Map.of(), ScalingPlan.decide(app, deployment(2, TRUE), hpa, now), KedaState.NOT_USED);
   }
 
   private static HorizontalPodAutoscaler metricLostAt(Instant since) {

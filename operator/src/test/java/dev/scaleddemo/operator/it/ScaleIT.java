@@ -1,0 +1,262 @@
+package dev.scaleddemo.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The CI-sized variant of {@code hack/bench/scale.sh}: 100 apps in 5 namespaces (one counter each) applied at
+ * once to the packaged operator, a regression guard on what it costs the API server, counted in the audit log,
+ * never on wall-clock time: writes and reads per app, 409 conflicts, adapter ConfigMap writes, reconciles per app,
+ * no write in steady state and none after a restart. While the apps come up, a foreign client (a GitOps tool, a
+ * user's label) keeps annotating them: a status patch that carried the reconciled copy's resourceVersion then
+ * failed with 409 for no reason.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleIT {
+  static final int APPS = 100;
+  static final int NAMESPACES = 5;
+  static final String PREFIX = "sdo-scale-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+  /**
+   * Writes per app the design needs (README "Scale"): the finalizer, one apply per child (Deployment, Service,
+   * Ingress, ServiceMonitor, HPA, dashboard), the status when created and when Ready, an Event for each of those two
+   * transitions. The shared adapter ConfigMap is counted apart.
+   */
+  static final int FINALIZER = 1;
+  static final int CHILDREN = 6;
+  static final int READY_TRANSITIONS = 2;
+  static final int DESIGN_MINIMUM = FINALIZER + CHILDREN + 2 * READY_TRANSITIONS;
+  /** The HPA controller's first conditions after Ready: one more status patch and Event. */
+  static final int HPA_REPORT = 2;
+  /** A status change the HPA or the Deployment makes in between may cost one more patch now and then. */
+  static final double WRITES_PER_APP_SLACK = 0.5;
+  /** Reconciles per app: one per event on it or its children, none for other apps' events (no fan-out). */
+  static final double MAX_RECONCILES_PER_APP = 12;
+  static final Duration QUIET = Duration.ofSeconds(10);
+  static final Duration BURST_BOUND = Duration.ofMinutes(8);
+  /** Clients annotating the apps while they come up, each every FOREIGN_WRITERS-th app in turn. */
+  static final int FOREIGN_WRITERS = 4;
+  static final Duration STEADY_WINDOW = Duration.ofSeconds(20);
+
+  static LocalCluster cluster;
+  static KubernetesClient client;
+  static OperatorProcess operator;
+
+  @BeforeAll
+  static void cluster() {
+    cluster = LocalCluster.get();
+    client = cluster.newClient();
+    for (int i = 0; i < NAMESPACES; i++) {
+      cluster.createNamespace(namespace(i));
+    }
+    operator = OperatorProcess.start(cluster, "scale-a", Map.of());
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  static String namespace(int i) {
+    return PREFIX + i;
+  }
+
+  static String appsYaml() {
+    StringBuilder yaml = new StringBuilder();
+    for (int k = 0; k < APPS; k++) {
+      int ns = k % NAMESPACES;
+      yaml.append("---\n").append(Apps.yaml("app-" + k, """
+            namespace: %s
+          spec:
+            metric:
+              counter: scale_ns%d_clicks_total
+            ingress:
+              host: app-%d.scale.example
+          """.formatted(namespace(ns), ns, k)));
+    }
+    return yaml.toString();
+  }
+
+  // ------------------------------------------------------------------------------------------------ burst
+
+  @Test
+  @Order(1)
+  void burstOfAppsCostsTheDesignMinimum() throws Exception {
+    Instant start = Instant.now();
+    AtomicBoolean annotating = new AtomicBoolean(true);
+    AtomicInteger touches = new AtomicInteger();
+    List<Thread> foreignWriters = new ArrayList<>();
+    for (int w = 0; w < FOREIGN_WRITERS; w++) {
+      int first = w;
+      foreignWriters.add(new Thread(() -> {
+        while (annotating.get()) {
+          for (int k = first; k < APPS && annotating.get(); k += FOREIGN_WRITERS) {
+            try {
+              new Apps(client, namespace(k % NAMESPACES)).app("app-" + k).patch(PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\"example.org/touched\":\"" + touches.incrementAndGet() + "\"}}}");
+            } catch (RuntimeException e) {
+              // not created yet
+            }
+          }
+        }
+      }, "foreign-annotator-" + w));
+    }
+    cluster.kubectlStdin(appsYaml(), "apply", "--server-side", "-f", "-");
+    foreignWriters.forEach(Thread::start);
+    try {
+      // a bound for a hung operator, not a speed target: 100 apps took 2-5 minutes on 2 cores at load 20-30
+      Apps.await(APPS + " apps Ready").atMost(BURST_BOUND).until(() -> readyApps() == APPS);
+    } finally {
+      annotating.set(false);
+      for (Thread t : foreignWriters) {
+        t.join();
+      }
+    }
+    awaitOperatorQuiet();
+
+    List<JsonNode> requests = AuditLog.requests(cluster.auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> writes = filter(requests, AuditLog::isWrite);
+    List<JsonNode> appWrites = filter(writes, e -> !adapterConfigMap(e) && !adapterDeployment(e));
+    List<JsonNode> conflicts = filter(writes, e -> e.path("responseStatus").path("code").asInt() == 409);
+    List<JsonNode> configMapWrites = filter(writes, ScaleIT::adapterConfigMap);
+    List<JsonNode> gets = filter(requests, e -> "get".equals(verb(e)));
+    long reconciles = operator.reconciles(PREFIX);
+    System.out.printf("burst of %d apps (foreign annotations: %d): %d requests by the operator, %s; %d reconciles%n",
+        APPS, touches.get(), requests.size(), summary(requests), reconciles);
+
+    assertThat(touches.get()).as("the foreign client annotated the apps while they came up").isGreaterThan(APPS);
+    assertThat(conflicts.stream().map(AuditLog::describe).toList()).as("409 conflicts").isEmpty();
+    assertThat((double) appWrites.size() / APPS).as("writes per app besides the adapter's (%s); design minimum %d",
+        summary(appWrites), DESIGN_MINIMUM)
+        .isBetween((double) DESIGN_MINIMUM, DESIGN_MINIMUM + HPA_REPORT + WRITES_PER_APP_SLACK);
+    assertThat(configMapWrites.size()).as("adapter ConfigMap writes for %d distinct rules", NAMESPACES)
+        .isBetween(1, NAMESPACES);
+    assertThat(gets.stream().map(AuditLog::describe).toList()).as("single-object reads: the informers serve"
+        + " every reconcile (no GET of the adapter Deployment or ConfigMap per app)").hasSizeLessThan(APPS / 10);
+    assertThat((double) reconciles / APPS).as("reconciles per app (no fan-out of one app's events to all)")
+        .isLessThanOrEqualTo(MAX_RECONCILES_PER_APP);
+  }
+
+  // ------------------------------------------------------------------------------------------------ steady state
+
+  @Test
+  @Order(2)
+  void steadyStateWritesNothing() throws Exception {
+    awaitOperatorQuiet();
+    Instant start = Instant.now();
+    Thread.sleep(STEADY_WINDOW.toMillis());
+    List<JsonNode> writes = AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, start);
+    assertThat(writes.stream().map(AuditLog::describe).toList()).as("writes in a steady %s with %d apps",
+        STEADY_WINDOW, APPS).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------------------------ restart
+
+  @Test
+  @Order(3)
+  void restartReconcilesEveryAppAndWritesNothing() throws Exception {
+    awaitOperatorQuiet();
+    operator.stop();
+    Instant start = Instant.now();
+    operator = OperatorProcess.start(cluster, "scale-b", Map.of());
+    Set<String> all = new java.util.TreeSet<>();
+    for (int k = 0; k < APPS; k++) {
+      all.add(namespace(k % NAMESPACES) + "/app-" + k);
+    }
+    Apps.await("every app reconciled after the restart").atMost(Duration.ofMinutes(3))
+        .until(() -> reconciledApps(operator).containsAll(all));
+    awaitOperatorQuiet();
+    List<JsonNode> writes = AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> requests = AuditLog.requests(cluster.auditLog(), OperatorProcess.USER, start);
+    System.out.printf("restart with %d apps: %d requests by the operator, %s%n", APPS, requests.size(),
+        summary(requests));
+    assertThat(writes.stream().map(AuditLog::describe).toList()).as("writes caused by a restart").isEmpty();
+    assertThat(filter(requests, e -> "get".equals(verb(e))).size()).as("single-object reads after a restart")
+        .isLessThan(APPS / 10);
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  static long readyApps() {
+    long ready = 0;
+    for (int i = 0; i < NAMESPACES; i++) {
+      Apps apps = new Apps(client, namespace(i));
+      ready += apps.all().inNamespace(namespace(i)).list().getItems().stream()
+          .filter(a -> a.getAdditionalProperties().get("status") instanceof Map<?, ?> s
+              && s.get("conditions") instanceof List<?> cs && cs.stream().anyMatch(c -> c instanceof Map<?, ?> m
+                  && "Ready".equals(m.get("type")) && "True".equals(m.get("status"))))
+          .count();
+    }
+    return ready;
+  }
+
+  static Set<String> reconciledApps(OperatorProcess op) {
+    return op.log().lines().filter(l -> l.contains("Reconciled " + PREFIX))
+        .map(l -> l.substring(l.indexOf("Reconciled ") + "Reconciled ".length()).split(" ")[0])
+        .collect(Collectors.toSet());
+  }
+
+  static void awaitOperatorQuiet() {
+    Apps.await("operator quiet for " + QUIET.toSeconds() + " s").atMost(Duration.ofMinutes(3)).until(() ->
+        AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minus(QUIET)));
+  }
+
+  static List<JsonNode> filter(List<JsonNode> events, Predicate<JsonNode> p) {
+    return events.stream().filter(p).toList();
+  }
+
+  static String verb(JsonNode e) {
+    return e.path("verb").asText();
+  }
+
+  static String resource(JsonNode e) {
+    return e.path("objectRef").path("resource").asText();
+  }
+
+  static boolean adapterConfigMap(JsonNode e) {
+    JsonNode ref = e.path("objectRef");
+    return "configmaps".equals(ref.path("resource").asText())
+        && LocalCluster.ADAPTER_NAMESPACE.equals(ref.path("namespace").asText())
+        && LocalCluster.ADAPTER_CONFIG_MAP.equals(ref.path("name").asText());
+  }
+
+  static boolean adapterDeployment(JsonNode e) {
+    JsonNode ref = e.path("objectRef");
+    return "deployments".equals(ref.path("resource").asText())
+        && LocalCluster.ADAPTER_NAMESPACE.equals(ref.path("namespace").asText());
+  }
+
+  /** Requests by verb and resource, e.g. {@code patch deployments=100}. */
+  static Map<String, Long> summary(List<JsonNode> events) {
+    return events.stream().collect(Collectors.groupingBy(e -> verb(e) + " " + resource(e)
+        + (e.path("objectRef").has("subresource") ? "/" + e.path("objectRef").path("subresource").asText() : ""),
+        TreeMap::new, Collectors.counting()));
+  }
+}
