@@ -80,6 +80,17 @@ class GitOpsHealthIT {
     return c != null && status.equals(c.get("status"));
   }
 
+  /**
+   * The HPA's mirrored conditions have settled after its last rescale: it reports the missing metric, and its sync
+   * after the rescale reads the scale again (AbleToScale turns from SucceededRescale to SucceededGetScale), so the
+   * captured object is the same on every run.
+   */
+  static boolean hpaSettled(String app) {
+    Map<String, Object> able = apps.condition(app, Conditions.ABLE_TO_SCALE);
+    return conditionIs(app, Conditions.SCALING_ACTIVE, "False") && able != null
+        && "SucceededGetScale".equals(able.get("reason"));
+  }
+
   @Test
   void kstatusOnRealStatusesAndTheArgoTestdataAreThem() throws IOException {
     // this cluster runs no Prometheus: no app's HPA can read its metric; a 30 s fallback applies meanwhile
@@ -113,12 +124,12 @@ class GitOpsHealthIT {
 
     // paused by annotation: Argo CD's Suspended; kstatus knows no such state, and the app is Ready: Current
     await("paused: Paused").until(() -> conditionIs("paused", Conditions.PAUSED, "True")
-        && conditionIs("paused", Conditions.READY, "True"));
+        && conditionIs("paused", Conditions.READY, "True") && hpaSettled("paused"));
     assertThat(kstatus("suspended_paused.yaml", read("paused"))).isEqualTo("Current");
 
     // the fallback in force: Argo CD's Degraded (documented in the README); kstatus: Current, the app is Ready
     await("fallback: Fallback").until(() -> conditionIs("fallback", Conditions.FALLBACK, "True")
-        && conditionIs("fallback", Conditions.READY, "True"));
+        && conditionIs("fallback", Conditions.READY, "True") && hpaSettled("fallback"));
     assertThat(kstatus("degraded_fallback.yaml", read("fallback"))).isEqualTo("Current");
 
     // a spec change the operator has not seen yet (it is stopped): InProgress
