@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.status.Conditions;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -238,9 +239,10 @@ class OperatorIT {
       String out = cluster.kubectl("get", "scaleddemoapps", "-n", NS);
       LOG.infof("kubectl get scaleddemoapps:%n%s", out);
       assertThat(KubectlTable.header(out))
-          .containsExactly("NAME", "READY", "REPLICAS", "DESIRED", "CLICKS/S", "TARGET", "MIN", "MAX", "AGE");
+          .containsExactly("NAME", "READY", "MODE", "REPLICAS", "DESIRED", "CLICKS/S", "TARGET", "MIN", "MAX", "AGE");
       Map<String, String> cells = KubectlTable.row(out, name);
       assertThat(cells.get("READY")).isEqualTo("True");
+      assertThat(cells.get("MODE")).isEqualTo(Conditions.MODE_AUTO);
       assertThat(List.of(cells.get("TARGET"), cells.get("MIN"), cells.get("MAX"))).containsExactly("10m", "1", "10");
     });
     assertThat(cluster.kubectl("get", "sda", "-n", NS)).contains(name);
