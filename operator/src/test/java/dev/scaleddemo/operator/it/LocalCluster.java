@@ -283,6 +283,22 @@ public final class LocalCluster {
   public void applyCrd() {
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crdFile().toString());
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+    awaitSchemaInForce();
+  }
+
+  /**
+   * A CRD that was Established before stays Established while the API server swaps in a new schema, so after
+   * {@link #applyPermissiveCrd()} the next writes may still be checked against the permissive one: wait until a
+   * dry run of a wrong type is refused.
+   */
+  private void awaitSchemaInForce() {
+    String wrongType = "apiVersion: " + HasMetadata.getApiVersion(ScaledDemoApp.class) + "\nkind: "
+        + HasMetadata.getKind(ScaledDemoApp.class) + "\nmetadata: {name: schema-probe, namespace: default}\n"
+        + "spec: {port: not-a-number}\n";
+    Wait.await("the CRD's schema in force").until(() -> {
+      Result r = kubectlResult(wrongType, "create", "--dry-run=server", "-f", "-");
+      return r.code() != 0 && r.stderr().contains("spec.port");
+    });
   }
 
   /**
