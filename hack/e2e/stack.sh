@@ -147,7 +147,9 @@ start_keda() {
   KEDA_DIR=$("$HACK_DIR/build-keda.sh" | tail -1)
   [ -x "$KEDA_DIR/bin/keda-operator" ] && [ -x "$KEDA_DIR/bin/keda-adapter" ] || die "KEDA binaries missing in $KEDA_DIR"
   kctl apply --server-side --force-conflicts -f "$KEDA_DIR/crds/" >/dev/null
-  kctl wait --for condition=Established --timeout=60s crd/scaledobjects.keda.sh >/dev/null
+  # right after the apply a CRD may have no status yet, and `kubectl wait` fails on that instead of waiting
+  wait_until "KEDA's ScaledObject CRD established" 60 \
+    kctl wait --for condition=Established --timeout=10s crd/scaledobjects.keda.sh || die "KEDA's CRDs not established"
   kctl get namespace "$KEDA_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$KEDA_NAMESPACE" >/dev/null
   keda_certs "$STATE/keda-certs"
   GRPC_PORT=$(free_port); KEDA_METRICS_PORT=$(free_port)
@@ -160,11 +162,12 @@ start_keda() {
     --enable-cert-rotation=false --enable-webhook-patching=false --enable-apiservice-patching=false \
     --ca-dir="$STATE/keda-certs" --zap-log-level=info
   start keda-metrics env KEDA_CLUSTER_OBJECT_NAMESPACE="$KEDA_NAMESPACE" POD_NAMESPACE="$KEDA_NAMESPACE" \
+    WATCH_NAMESPACE="" \
     "$KEDA_DIR/bin/keda-adapter" --lister-kubeconfig="$KUBECONFIG" --authentication-kubeconfig="$KUBECONFIG" \
     --authorization-kubeconfig="$KUBECONFIG" --bind-address=127.0.0.1 --secure-port="$KEDA_METRICS_PORT" \
     --cert-dir="$STATE/keda-certs" --tls-cert-file="$STATE/keda-certs/tls.crt" \
     --tls-private-key-file="$STATE/keda-certs/tls.key" --metrics-service-address="127.0.0.1:$GRPC_PORT" \
-    --port="$(free_port)" --v=1
+    --port="$(free_port)" --zap-log-level=info
   apiservice_yaml "$KEDA_APISERVICE" "$KEDA_NAMESPACE" "$KEDA_SERVICE" "$KEDA_METRICS_PORT" 100 | kctl apply -f - >/dev/null
   if ! wait_until "external.metrics.k8s.io/v1beta1 answers" 120 kctl get --raw /apis/external.metrics.k8s.io/v1beta1; then
     log "keda-operator log:"; tail -20 "$STATE/logs/keda-operator.log" >&2 || true
