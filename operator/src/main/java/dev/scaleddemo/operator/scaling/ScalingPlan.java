@@ -104,7 +104,7 @@ public record ScalingPlan(PauseRequest pause, Integer pausedReplicas, String met
   }
 
   /** The lastTransitionTime of the HPA's ScalingActive=False when its reason is a metric failure, else null. */
-  static String metricMissingSince(HorizontalPodAutoscaler hpa) {
+  public static String metricMissingSince(HorizontalPodAutoscaler hpa) {
     if (hpa == null || hpa.getStatus() == null || hpa.getStatus().getConditions() == null) return null;
     return hpa.getStatus().getConditions().stream()
         .filter(c -> "ScalingActive".equals(c.getType()) && "False".equals(c.getStatus())

@@ -139,7 +139,8 @@ public final class StatusCalculator {
           : TRUE.equals(c.get(FALLBACK).getStatus()) ? MODE_FALLBACK : MODE_AUTO);
       var so = o.keda().scaledObject();
       s.setPausedReplicas(so == null || so.getStatus() == null ? null : so.getStatus().pausedReplicaCount());
-      s.setMetric(previousOf(previous, ScaledDemoAppStatus::getMetric));
+      s.setMetric(metric(previousOf(previous, ScaledDemoAppStatus::getMetric), s.getCurrentClicksPerSecondPerPod(),
+          ScalingPlan.metricMissingSince(o.hpa()), now));
     } else if (plan == null) {
       s.setScalingMode(previousOf(previous, ScaledDemoAppStatus::getScalingMode));
       s.setPausedReplicas(previousOf(previous, ScaledDemoAppStatus::getPausedReplicas));
@@ -149,7 +150,7 @@ public final class StatusCalculator {
           : plan.metricMissing() ? MODE_HOLDING : MODE_AUTO);
       s.setPausedReplicas(plan.pausedReplicas());
       s.setMetric(metric(previousOf(previous, ScaledDemoAppStatus::getMetric), s.getCurrentClicksPerSecondPerPod(),
-          plan, now));
+          plan.metricMissingSince(), now));
     }
     return s;
   }
@@ -193,16 +194,15 @@ public final class StatusCalculator {
   }
 
   /** The metric's last value and when it was seen; the time moves only when the value changes (no status churn). */
-  private static MetricStatus metric(MetricStatus previous, String current, ScalingPlan plan, Instant now) {
+  private static MetricStatus metric(MetricStatus previous, String current, String missingSince, Instant now) {
     MetricStatus m = new MetricStatus();
     String lastValue = previous == null ? null : previous.getLastValue();
     String lastSeen = previous == null ? null : previous.getLastSeenTime();
-    if (plan.metricMissing()) {
+    if (missingSince != null) {
       m.setLastValue(lastValue);
       // the autoscaler last read it just before it lost it
-      m.setLastSeenTime(lastSeen == null ? null : previous.getMissingSince() != null ? lastSeen
-          : plan.metricMissingSince());
-      m.setMissingSince(plan.metricMissingSince());
+      m.setLastSeenTime(lastSeen == null ? null : previous.getMissingSince() != null ? lastSeen : missingSince);
+      m.setMissingSince(missingSince);
     } else if (current != null) {
       m.setLastValue(current);
       m.setLastSeenTime(current.equals(lastValue) && lastSeen != null && previous.getMissingSince() == null ? lastSeen

@@ -70,6 +70,34 @@ class KedaStatusTest {
         .contains(SCALING_ACTIVE);
   }
 
+  /** status.metric means the same as on the adapter backend: KEDA's HPA's last value, when seen, since when lost. */
+  @Test
+  void metricLastValueComesFromKedasHpaAndItsLossIsDated() {
+    var so = scaledObject(TRUE, TRUE, FALSE, FALSE, null);
+    var seen = StatusCalculator.compute(app, observed(new KedaState(KedaState.Phase.APPLIED, so), kedaHpa(3, "8333m")), T0);
+    assertThat(seen.getMetric()).as("status.metric").isNotNull();
+    assertThat(seen.getMetric().getLastValue()).isEqualTo("8333m");
+    assertThat(seen.getMetric().getLastSeenTime()).isEqualTo(T0.toString());
+    assertThat(seen.getMetric().getMissingSince()).isNull();
+    app.setStatus(seen);
+    assertThat(StatusCalculator.compute(app, observed(new KedaState(KedaState.Phase.APPLIED, so), kedaHpa(3, "8333m")),
+        T0.plusSeconds(30))).as("an unchanged value changes nothing (no status churn)").isEqualTo(seen);
+
+    Instant lost = T0.plusSeconds(60);
+    var hpa = kedaHpa(3, "0");
+    hpa.getStatus().setCurrentMetrics(null);
+    hpa.getStatus().getConditions().forEach(c -> {
+      c.setStatus(FALSE);
+      c.setReason("FailedGetExternalMetric");
+      c.setLastTransitionTime(lost.toString());
+    });
+    var missing = StatusCalculator.compute(app, observed(new KedaState(KedaState.Phase.APPLIED, so), hpa),
+        T0.plusSeconds(90));
+    assertThat(missing.getMetric().getLastValue()).isEqualTo("8333m");
+    assertThat(missing.getMetric().getMissingSince()).isEqualTo(lost.toString());
+    assertThat(missing.getMetric().getLastSeenTime()).isEqualTo(lost.toString());
+  }
+
   @Test
   void kedasFallbackAndPauseShowInTheModeAndConditions() {
     var fallback = StatusCalculator.compute(app, observed(new KedaState(KedaState.Phase.APPLIED,
