@@ -78,6 +78,29 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# N distinct free ports below the kernel's ephemeral range: a port from bind(0) lies inside it, and any outgoing
+# connection may take it as its local port before the server that is to listen on it starts (seen with KEDA)
+free_ports() {
+  python3 - "$1" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+found = []
+while len(found) < int(sys.argv[1]):
+    port = random.randrange(max(1024, low - 12000), low)
+    if port in found:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        found.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print(" ".join(map(str, found)))
+PY
+}
+
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 pid_of() { [ -f "$PIDS_FILE" ] && awk -v n="$1" '$1==n{print $2}' "$PIDS_FILE" | tail -1; }

@@ -10,7 +10,7 @@
 # (operator/target/quarkus-app, built if missing), runs each scenario BENCH_RUNS times (default 1) and tears
 # everything down. Loopback only; the load is bounded by BENCH_TIMEOUT seconds per run (default 300).
 # Env: BENCH_RUNS, BENCH_TIMEOUT, BENCH_SCENARIOS (default "tutorial fastest"), E2E_ADAPTER_RELIST (2s),
-#      BENCH_BACKENDS (default "PrometheusAdapter"; "Keda" needs E2E_KEDA=1, not yet working: see hack/README.md)
+#      BENCH_BACKENDS (default "PrometheusAdapter Keda")
 set -euo pipefail
 LOG_TAG=bench
 # shellcheck source=hack/lib.sh
@@ -21,7 +21,7 @@ export E2E_STATE="${E2E_STATE:-/tmp/sdo-bench-e2e-$$}"
 RUNS="${BENCH_RUNS:-1}"
 TIMEOUT="${BENCH_TIMEOUT:-300}"
 SCENARIOS="${BENCH_SCENARIOS:-tutorial fastest}"
-BACKENDS="${BENCH_BACKENDS:-PrometheusAdapter}"
+BACKENDS="${BENCH_BACKENDS:-PrometheusAdapter Keda}"
 case " $BACKENDS " in *" Keda "*) export E2E_KEDA=1 ;; esac
 
 operator_pid=""

@@ -142,6 +142,10 @@ keda_certs() {
     -extfile "$d/ext.cnf" -out "$d/tls.crt" 2>/dev/null
 }
 
+keda_operator_ready() { # probe port: alive and its readiness probe answers
+  check_alive keda-operator >/dev/null 2>&1 && curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"
+}
+
 start_keda() {
   local KEDA_DIR GRPC_PORT KEDA_METRICS_PORT
   KEDA_DIR=$("$HACK_DIR/build-keda.sh" | tail -1)
@@ -152,12 +156,13 @@ start_keda() {
     kctl wait --for condition=Established --timeout=10s crd/scaledobjects.keda.sh || die "KEDA's CRDs not established"
   kctl get namespace "$KEDA_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$KEDA_NAMESPACE" >/dev/null
   keda_certs "$STATE/keda-certs"
-  GRPC_PORT=$(free_port); KEDA_METRICS_PORT=$(free_port)
+  local OPERATOR_METRICS_PORT PROBE_PORT ADAPTER_METRICS_PORT
+  read -r GRPC_PORT KEDA_METRICS_PORT OPERATOR_METRICS_PORT PROBE_PORT ADAPTER_METRICS_PORT < <(free_ports 5)
   printf 'KEDA_GRPC_PORT=%s\nKEDA_METRICS_PORT=%s\n' "$GRPC_PORT" "$KEDA_METRICS_PORT" >> "$STATE/ports"
   # KEDA reads the namespace it runs in from these (in a pod: the service account's namespace file)
   start keda-operator env KEDA_CLUSTER_OBJECT_NAMESPACE="$KEDA_NAMESPACE" POD_NAMESPACE="$KEDA_NAMESPACE" \
     WATCH_NAMESPACE="" "$KEDA_DIR/bin/keda-operator" --kubeconfig="$KUBECONFIG" --leader-elect=false \
-    --metrics-bind-address="127.0.0.1:$(free_port)" --health-probe-bind-address="127.0.0.1:$(free_port)" \
+    --metrics-bind-address="127.0.0.1:$OPERATOR_METRICS_PORT" --health-probe-bind-address="127.0.0.1:$PROBE_PORT" \
     --metrics-service-bind-address="127.0.0.1:$GRPC_PORT" --cert-dir="$STATE/keda-certs" \
     --enable-cert-rotation=false --enable-webhook-patching=false --enable-apiservice-patching=false \
     --ca-dir="$STATE/keda-certs" --zap-log-level=info
@@ -167,7 +172,7 @@ start_keda() {
     --authorization-kubeconfig="$KUBECONFIG" --bind-address=127.0.0.1 --secure-port="$KEDA_METRICS_PORT" \
     --cert-dir="$STATE/keda-certs" --tls-cert-file="$STATE/keda-certs/tls.crt" \
     --tls-private-key-file="$STATE/keda-certs/tls.key" --metrics-service-address="127.0.0.1:$GRPC_PORT" \
-    --port="$(free_port)" --zap-log-level=info
+    --port="$ADAPTER_METRICS_PORT" --zap-log-level=info
   apiservice_yaml "$KEDA_APISERVICE" "$KEDA_NAMESPACE" "$KEDA_SERVICE" "$KEDA_METRICS_PORT" 100 | kctl apply -f - >/dev/null
   if ! wait_until "external.metrics.k8s.io/v1beta1 answers" 120 kctl get --raw /apis/external.metrics.k8s.io/v1beta1; then
     log "keda-operator log:"; tail -20 "$STATE/logs/keda-operator.log" >&2 || true
@@ -175,7 +180,10 @@ start_keda() {
     kctl get apiservice "$KEDA_APISERVICE" -o jsonpath='{.status.conditions}' >&2 || true
     die "external.metrics.k8s.io/v1beta1 did not answer within 120s"
   fi
-  check_alive keda-operator || die "keda-operator died"
+  if ! wait_until "keda-operator ready" 120 keda_operator_ready "$PROBE_PORT"; then
+    check_alive keda-operator || true
+    die "keda-operator not ready within 120s (log: $STATE/logs/keda-operator.log)"
+  fi
   log "KEDA $(basename "$KEDA_DIR") up: operator gRPC 127.0.0.1:$GRPC_PORT, metrics server https://127.0.0.1:$KEDA_METRICS_PORT"
 }
 

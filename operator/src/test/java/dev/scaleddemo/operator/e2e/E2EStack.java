@@ -73,6 +73,10 @@ public final class E2EStack {
       throw new IllegalStateException("hack/build-e2e.sh failed (exit " + build.code + "):\n" + build.out);
     }
     LOG.infof("hack/build-e2e.sh took %d ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+    Result keda = stack.run(Duration.ofMinutes(40), "bash", "hack/build-keda.sh");
+    if (keda.code != 0) {
+      throw new IllegalStateException("hack/build-keda.sh failed (exit " + keda.code + "):\n" + keda.out);
+    }
     stack.run(Duration.ofSeconds(60), "bash", "hack/e2e/stack.sh", "down"); // leftovers of an aborted run
     Result up = stack.run(Duration.ofMinutes(5), "bash", "hack/e2e/stack.sh", "up");
     if (up.code != 0) {
@@ -189,7 +193,8 @@ public final class E2EStack {
   private Result run(Duration timeout, String... cmd) {
     Map<String, String> env = new HashMap<>(Map.of("KUBECONFIG", cluster.kubeconfig().toString(),
         "KUBECTL", cluster.kubectlBinary().toString(), "E2E_STATE", state.toString(),
-        "E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR));
+        "E2E_SERVICE_MONITOR_SELECTOR", SERVICE_MONITOR_SELECTOR,
+        "E2E_KEDA", "1")); // KEDA's operator and metrics server, for the Keda backend
     String promPort = System.getProperty(PROMETHEUS_PORT_PROPERTY);
     if (promPort != null) {
       env.put("E2E_PROM_PORT", promPort);

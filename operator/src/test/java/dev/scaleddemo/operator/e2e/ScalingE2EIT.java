@@ -14,6 +14,7 @@ import dev.scaleddemo.operator.it.LocalCluster;
 import dev.scaleddemo.operator.it.LocalClusterResource;
 import dev.scaleddemo.operator.it.Sampler;
 import dev.scaleddemo.operator.it.SdaAssert;
+import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -173,6 +174,93 @@ class ScalingE2EIT {
     LOG.infof("clicks per pod: %s (25/s), %s (60/s); errors %d/%d", load.clicksPerPod(), heavy.clicksPerPod(),
         load.errors(), heavy.errors());
   }
+
+  // ------------------------------------------------------------------------------------------------ keda
+
+  /**
+   * The same load on two apps, one per backend, in the same run: both scale up to ceil(25 / 10) = 3 and back to 1,
+   * and their status says the same (replicas, desired, clicks per second per pod from the backend's HPA). The Keda
+   * app goes through KEDA's ScaledObject, KEDA's HPA and KEDA's metrics server (external.metrics.k8s.io), which
+   * queries the same Prometheus. Then the Keda app is switched to the PrometheusAdapter backend under load: it
+   * never drops below its 3 replicas and never has two HPAs.
+   */
+  @Test
+  @Order(6)
+  void kedaAndAdapterBackendsScaleTheSameLoadAlike() throws Exception {
+    String ns = namespace("e2e-keda");
+    create(ns, "via-adapter", "adapter_clicks_total", "10", 1, 4);
+    create(ns, "via-keda", "keda_clicks_total", "10", 1, 4, "Keda");
+    awaitReady(ns, "via-adapter");
+    awaitReady(ns, "via-keda");
+    assertThat(condition(ns, "via-keda", "ScaledObjectReady").getStatus()).isEqualTo("True");
+    assertThat(stack.adapterConfig()).doesNotContain("keda_clicks_total");
+    await("KEDA's HPA reads the metric (about 0)", Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+        Quantity.getAmountInBytes(new Quantity(sda(ns, "via-keda").getStatus().getCurrentClicksPerSecondPerPod())))
+        .isLessThan(new BigDecimal("0.1")));
+    assertStays("no load, no scale", Duration.ofSeconds(6), Map.of(ns + "/via-adapter", 1, ns + "/via-keda", 1));
+
+    ClickDriver toAdapter = clicks(ns, "via-adapter", 25);
+    ClickDriver toKeda = clicks(ns, "via-keda", 25);
+    long t0 = System.nanoTime();
+    awaitScale(ns, "via-keda", 3, Duration.ofSeconds(90));
+    awaitScale(ns, "via-adapter", 3, Duration.ofSeconds(90));
+    LOG.infof("both backends at 3 replicas %d ms after the load started", (System.nanoTime() - t0) / 1_000_000);
+    await("both statuses: 3 desired, about 25/3 clicks/s per pod", Duration.ofSeconds(45)).untilAsserted(() -> {
+      for (String app : List.of("via-adapter", "via-keda")) {
+        var status = sda(ns, app).getStatus();
+        assertThat(status.getDesiredReplicas()).as(app).isEqualTo(3);
+        assertThat(Quantity.getAmountInBytes(new Quantity(status.getCurrentClicksPerSecondPerPod()))).as(app)
+            .isBetween(new BigDecimal("6.5"), new BigDecimal("10.5"));
+        assertThat(status.getMetric()).as(app + " status.metric").isNotNull();
+        assertThat(status.getMetric().getLastValue()).as(app + " status.metric.lastValue")
+            .isEqualTo(status.getCurrentClicksPerSecondPerPod());
+      }
+      var row = KubectlTable.firstRow(cluster.kubectl("get", "sda", "via-keda", "-n", ns));
+      assertThat(row.get("REPLICAS")).isEqualTo("3");
+      assertThat(row.get("CLICKS/S")).isEqualTo(sda(ns, "via-keda").getStatus().getCurrentClicksPerSecondPerPod());
+    });
+    assertThat(condition(ns, "via-keda", "ScaledObjectActive").getStatus()).isEqualTo("True");
+
+    // switch the Keda app to the adapter under load: never below 3 replicas, never two HPAs
+    try (Sampler sampler = Sampler.watch("via-keda: >= 3 replicas, one HPA", Duration.ofMillis(250), () -> {
+      List<String> v = new ArrayList<>();
+      Integer r = deployment(ns, "via-keda").getSpec().getReplicas();
+      if (r == null || r < 3) v.add("replicas " + r);
+      if (hpa(ns, "via-keda") != null && hpa(ns, ScaledObject.HPA_NAME_PREFIX + "via-keda") != null) v.add("two HPAs");
+      return v;
+    })) {
+      client.resources(ScaledDemoApp.class).inNamespace(ns).withName("via-keda")
+          .edit(a -> { a.getSpec().getScaling().setBackend(ScalingBackend.PrometheusAdapter); return a; });
+      await("the adapter backend took over", Duration.ofSeconds(90)).untilAsserted(() -> {
+        assertThat(hpa(ns, ScaledObject.HPA_NAME_PREFIX + "via-keda")).isNull();
+        assertThat(hpa(ns, "via-keda")).isNotNull();
+        assertThat(stack.adapterConfig()).contains("keda_clicks_total");
+      });
+      awaitScale(ns, "via-keda", 3, Duration.ofSeconds(60));
+      sampler.stopAndAssert(20);
+    }
+
+    toAdapter.close();
+    toKeda.close();
+    awaitScale(ns, "via-adapter", 1, Duration.ofSeconds(90));
+    awaitScale(ns, "via-keda", 1, Duration.ofSeconds(90));
+  }
+
+  /** An app on the Keda backend alone scales up and back down through KEDA, with no switch involved. */
+  @Test
+  @Order(7)
+  void kedaScalesBackDownWhenTheClicksStop() {
+    String ns = namespace("e2e-keda-down");
+    create(ns, "down", "down_clicks_total", "10", 1, 4, "Keda");
+    awaitReady(ns, "down");
+    ClickDriver load = clicks(ns, "down", 25);
+    awaitScale(ns, "down", 3, Duration.ofSeconds(90));
+    load.close();
+    awaitScale(ns, "down", 1, Duration.ofSeconds(90));
+    assertThat(condition(ns, "down", "ScaledObjectReady").getStatus()).isEqualTo("True");
+  }
+
+  // ------------------------------------------------------------------------------------------------ b
 
   @Test
   @Order(2)
