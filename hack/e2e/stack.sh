@@ -142,6 +142,11 @@ keda_certs() {
     -extfile "$d/ext.cnf" -out "$d/tls.crt" 2>/dev/null
 }
 
+# right after the apply a CRD may have no status yet, and `kubectl wait` fails on that instead of waiting
+await_established() { # crd/name...
+  wait_until "$* established" 60 kctl wait --for condition=Established --timeout=10s "$@" || die "$* not established"
+}
+
 keda_operator_ready() { # probe port: alive and its readiness probe answers
   check_alive keda-operator >/dev/null 2>&1 && curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"
 }
@@ -151,9 +156,7 @@ start_keda() {
   KEDA_DIR=$("$HACK_DIR/build-keda.sh" | tail -1)
   [ -x "$KEDA_DIR/bin/keda-operator" ] && [ -x "$KEDA_DIR/bin/keda-adapter" ] || die "KEDA binaries missing in $KEDA_DIR"
   kctl apply --server-side --force-conflicts -f "$KEDA_DIR/crds/" >/dev/null
-  # right after the apply a CRD may have no status yet, and `kubectl wait` fails on that instead of waiting
-  wait_until "KEDA's ScaledObject CRD established" 60 \
-    kctl wait --for condition=Established --timeout=10s crd/scaledobjects.keda.sh || die "KEDA's CRDs not established"
+  await_established crd/scaledobjects.keda.sh
   kctl get namespace "$KEDA_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$KEDA_NAMESPACE" >/dev/null
   keda_certs "$STATE/keda-certs"
   local OPERATOR_METRICS_PORT PROBE_PORT ADAPTER_METRICS_PORT
@@ -211,8 +214,7 @@ cmd_up() {
     local sm; sm=$(ls "$SDO_CACHE"/k8s/*/crds/monitoring.coreos.com_servicemonitors.yaml | tail -1)
     kctl apply --server-side -f "$sm" >/dev/null
   fi
-  kctl wait --for condition=Established --timeout=60s crd/scaleddemoapps.scaleddemo.dev \
-    crd/servicemonitors.monitoring.coreos.com >/dev/null
+  await_established crd/scaleddemoapps.scaleddemo.dev crd/servicemonitors.monitoring.coreos.com
   kctl get namespace "$ADAPTER_NAMESPACE" >/dev/null 2>&1 || kctl create namespace "$ADAPTER_NAMESPACE" >/dev/null
   if ! kctl -n "$ADAPTER_NAMESPACE" get configmap "$ADAPTER_CONFIG_MAP" >/dev/null 2>&1; then
     # prometheus-adapter serves custom.metrics.k8s.io only when its config has at least one rule: start from the

@@ -88,8 +88,7 @@ class KedaBackendIT {
   @Order(2)
   void kedaCrdInstalledLaterBringsTheScaledObject() {
     cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", kedaCrd().toString());
-    Apps.await("ScaledObject CRD established").until(() -> cluster.kubectl("get", "crd", SCALED_OBJECT_CRD, "-o",
-        "jsonpath={.status.conditions[?(@.type==\"Established\")].status}").strip().equals("True"));
+    cluster.awaitEstablished(SCALED_OBJECT_CRD);
     Apps.await("ScaledObject created").atMost(Duration.ofSeconds(90))
         .until(() -> scaledObjects().withName(KEDA_APP).get() != null);
     GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();

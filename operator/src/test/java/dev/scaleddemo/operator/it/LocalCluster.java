@@ -282,8 +282,19 @@ public final class LocalCluster {
   /** (Re)applies the CRD of this build and waits until it is established. */
   public void applyCrd() {
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crdFile().toString());
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+    awaitEstablished(CRD_NAME);
     awaitSchemaInForce();
+  }
+
+  /**
+   * Waits until each named CRD is Established. (`kubectl wait --for condition=Established` fails outright, instead
+   * of waiting, while a CRD just applied has no status yet.)
+   */
+  public void awaitEstablished(String... crdNames) {
+    for (String name : crdNames) {
+      Wait.await("CRD " + name + " established").until(() -> "True".equals(kubectl("get", "crd", name, "-o",
+          "jsonpath={.status.conditions[?(@.type==\"Established\")].status}").strip()));
+    }
   }
 
   /**
@@ -316,7 +327,7 @@ public final class LocalCluster {
         .withType("object").withXKubernetesPreserveUnknownFields(true).build()));
     crd.getMetadata().setManagedFields(null);
     kubectlStdin(Serialization.asYaml(crd), "apply", "--server-side", "--force-conflicts", "-f", "-");
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+    awaitEstablished(CRD_NAME);
   }
 
   /** CRDs and the stand-in prometheus-adapter. */
@@ -336,7 +347,7 @@ public final class LocalCluster {
     } else {
       throw new IllegalStateException("CRD file missing: " + smCrd);
     }
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME, "crd/" + SERVICE_MONITOR_CRD);
+    awaitEstablished(CRD_NAME, SERVICE_MONITOR_CRD);
     kubectlStdin(namespaceYaml(ADAPTER_NAMESPACE), "apply", "-f", "-");
     // (re)set the adapter ConfigMap to just the foreign rule, as prometheus-adapter's chart installs it
     resetAdapterConfig(FOREIGN_CONFIG);

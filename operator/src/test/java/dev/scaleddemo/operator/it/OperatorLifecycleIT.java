@@ -213,10 +213,7 @@ class OperatorLifecycleIT {
       assertThat(operator.isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
 
       cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
-      // (kubectl wait fails outright while the new CRD has no status yet)
-      await("ServiceMonitor CRD established").until(() -> cluster.kubectl("get", "crd",
-          LocalCluster.SERVICE_MONITOR_CRD, "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}")
-          .strip().equals("True"));
+      cluster.awaitEstablished(LocalCluster.SERVICE_MONITOR_CRD);
       MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> sms =
           client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
       await("ServiceMonitor appears once the CRD is there").atMost(Duration.ofSeconds(90))
