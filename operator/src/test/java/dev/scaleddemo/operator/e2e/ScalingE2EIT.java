@@ -237,6 +237,14 @@ class ScalingE2EIT {
         assertThat(stack.adapterConfig()).contains("keda_clicks_total");
       });
       awaitScale(ns, "via-keda", 3, Duration.ofSeconds(60));
+      // the window for a drop is until our new HPA has read the metric and decided on it: sample through it
+      await("our HPA reads the metric and wants 3", Duration.ofSeconds(90)).untilAsserted(() -> {
+        var status = hpa(ns, "via-keda").getStatus();
+        assertThat(status.getCurrentMetrics()).isNotEmpty();
+        assertThat(status.getDesiredReplicas()).isEqualTo(3);
+        assertThat(sda(ns, "via-keda").getStatus().getDesiredReplicas()).isEqualTo(3);
+      });
+      assertStays("via-keda stays at 3 over two syncs of our HPA", Duration.ofSeconds(10), Map.of(ns + "/via-keda", 3));
       sampler.stopAndAssert(20);
     }
 
