@@ -52,7 +52,10 @@ metric_served() { # ns counter backend
     k -n "$1" get hpa keda-hpa-bench -o jsonpath='{.status.currentMetrics[0].external.current.averageValue}' 2>/dev/null \
       | grep -q .
   else
-    k get --raw "/apis/custom.metrics.k8s.io/v1beta2/namespaces/$1/pods/*/${2%_total}_per_second" 2>/dev/null \
+    # the name our HPA asks for (it carries the window unless the window is the default)
+    local metric
+    metric=$(k -n "$1" get hpa bench -o jsonpath='{.spec.metrics[0].pods.metric.name}' 2>/dev/null) || return 1
+    [ -n "$metric" ] && k get --raw "/apis/custom.metrics.k8s.io/v1beta2/namespaces/$1/pods/*/$metric" 2>/dev/null \
       | grep -q '"value"'
   fi
 }

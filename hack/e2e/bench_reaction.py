@@ -14,6 +14,7 @@ The load stops at `ready` or after --timeout seconds (bounded in time and so in 
 import argparse
 import json
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -29,7 +30,6 @@ def main():
     a.add_argument("--timeout", type=float, default=300)
     a.add_argument("--backend", default="PrometheusAdapter", choices=["PrometheusAdapter", "Keda"])
     o = a.parse_args()
-    metric = o.counter[: -len("_total")] + "_per_second"
     keda = o.backend == "Keda"
     hpa = "keda-hpa-" + o.app if keda else o.app
 
@@ -37,6 +37,12 @@ def main():
         r = subprocess.run([o.kubectl, "--kubeconfig", o.kubeconfig, "--request-timeout=5s", *args],
                            capture_output=True, text=True)
         return r.stdout if r.returncode == 0 else ""
+
+    # the custom metric our HPA asks for (its name carries the window unless the window is the default)
+    metric = None if keda else kubectl("-n", o.namespace, "get", "hpa", hpa, "-o",
+                                       "jsonpath={.spec.metrics[0].pods.metric.name}").strip()
+    if not keda and not metric:
+        sys.exit(f"HPA {o.namespace}/{hpa} names no Pods metric")
 
     def ports():
         out = []
