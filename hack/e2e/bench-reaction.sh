@@ -30,7 +30,8 @@ cleanup() {
   "$ROOT/hack/e2e/stack.sh" down >/dev/null 2>&1 || true
   "$ROOT/hack/cluster.sh" down >/dev/null 2>&1 || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM # a signal ends the run (the EXIT trap cleans up) instead of resuming it
 
 "$ROOT/hack/cluster.sh" up >/dev/null
 eval "$("$ROOT/hack/cluster.sh" env)"
