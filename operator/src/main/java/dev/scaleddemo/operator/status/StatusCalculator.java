@@ -62,9 +62,10 @@ public final class StatusCalculator {
     c.set(SPEC_VALID, specValid, specValid ? VALID : INVALID_SPEC,
         specValid ? "The spec is valid." : String.join("; ", o.specProblems()));
 
-    boolean deploymentAvailable = deploymentAvailable(o.deployment());
+    int minimum = Optional.ofNullable(app.getSpec().getScaling().getMinReplicas()).orElse(1);
+    boolean deploymentAvailable = deploymentAvailable(o.deployment(), minimum);
     c.set(DEPLOYMENT_AVAILABLE, deploymentAvailable, deploymentReason(o.deployment(), deploymentAvailable),
-        deploymentMessage(o.deployment()));
+        deploymentMessage(o.deployment(), deploymentAvailable, minimum));
 
     boolean monitoring = o.monitoring() == MonitoringState.AVAILABLE;
     c.set(MONITORING_AVAILABLE, monitoring, switch (o.monitoring()) {
@@ -108,7 +109,7 @@ public final class StatusCalculator {
           .sorted().collect(Collectors.joining("; "));
     } else if (!deploymentAvailable) {
       notReady = DEPLOYMENT_UNAVAILABLE;
-      notReadyMessage = deploymentMessage(o.deployment());
+      notReadyMessage = deploymentMessage(o.deployment(), false, minimum);
     } else if (!monitoring) {
       notReady = MONITORING_UNAVAILABLE;
       notReadyMessage = c.get(MONITORING_AVAILABLE).getMessage();
@@ -302,11 +303,15 @@ public final class StatusCalculator {
     return status.getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
   }
 
-  private static boolean deploymentAvailable(Deployment d) {
+  /**
+   * The Deployment's Available condition also turns False while it scales up (fewer available than replicas minus
+   * maxUnavailable, e.g. 3 of 3 when scaling 1 -> 3): no outage while the app's minimum of replicas is ready.
+   */
+  private static boolean deploymentAvailable(Deployment d, int minimum) {
     if (d == null || d.getStatus() == null) return false;
-    Integer ready = d.getStatus().getReadyReplicas();
-    return ready != null && ready > 0 && deploymentCondition(d, "Available")
-        .map(x -> TRUE.equals(x.getStatus())).orElse(false);
+    int ready = Optional.ofNullable(d.getStatus().getReadyReplicas()).orElse(0);
+    return ready > 0 && (ready >= minimum || deploymentCondition(d, "Available")
+        .map(x -> TRUE.equals(x.getStatus())).orElse(false));
   }
 
   private static Optional<DeploymentCondition> deploymentCondition(Deployment d, String type) {
@@ -321,14 +326,15 @@ public final class StatusCalculator {
         .orElse(NO_READY_REPLICAS);
   }
 
-  private static String deploymentMessage(Deployment d) {
+  private static String deploymentMessage(Deployment d, boolean available, int minimum) {
     if (d == null) return "The Deployment does not exist yet.";
     var st = d.getStatus();
     int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
     int replicas = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
     String base = ready + "/" + replicas + " replicas ready.";
     return deploymentCondition(d, "Available").filter(x -> !TRUE.equals(x.getStatus()))
-        .map(x -> base + " " + x.getMessage()).orElse(base);
+        .map(x -> available ? base + " Scaling up; the minimum of " + minimum + " is ready." : base + " " + x.getMessage())
+        .orElse(base);
   }
 
   private static void mirrorHpa(Builder c, HorizontalPodAutoscaler hpa) {

@@ -1,14 +1,20 @@
 package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.health.InformerLiveness;
 import dev.scaleddemo.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.ReconcilerUtils;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +153,25 @@ class HostileInputIT {
       assertThat(e.getStatus().getMessage()).as(name).contains("metadata.name");
     }
     assertThat(bad.all().inNamespace(NS_BAD).list().getItems()).isEmpty();
+  }
+
+  /**
+   * JOSDK adds its finalizer with a server-side apply of the bare name and finalizer. When the app was deleted
+   * before that (a user's quick delete, a burst's queue), the apply would create it again, spec-less, and the
+   * operator would deploy what its owner just removed: a create without a spec is refused.
+   */
+  @Test
+  @Order(1)
+  void aFinalizerApplyToADeletedAppDoesNotCreateIt() {
+    ScaledDemoApp finalizerOnly = new ScaledDemoApp();
+    finalizerOnly.setMetadata(new ObjectMetaBuilder().withName("deleted-meanwhile").withNamespace(NS_BAD).build());
+    finalizerOnly.addFinalizer(ReconcilerUtils.getDefaultFinalizerName(ScaledDemoApp.class));
+    KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client.resource(finalizerOnly)
+        .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("finalizer-test")
+            .withForce(true).build()));
+    assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+    assertThat(e.getStatus().getMessage()).contains("spec");
+    assertThat(bad.app("deleted-meanwhile").get()).isNull();
   }
 
   /** The edges of what is allowed stay allowed: admission parity, not a stricter guess. */
@@ -289,6 +314,31 @@ class HostileInputIT {
     good.awaitConverged(name);
     assertThat(client.network().v1().ingresses().inNamespace(NS_GOOD).withName(name).get().getSpec().getRules()
         .get(0).getHost()).isEqualTo("moved.example.com");
+  }
+
+  /**
+   * An admin tightens the CRD (an upgrade) under apps that already carry the operator's finalizer and what the new
+   * schema refuses (a wrong type, no spec): their owner can still delete them, and the operator's cleanup runs.
+   */
+  @Test
+  @Order(4)
+  void appsStoredBeforeTheCrdTightenedCanStillBeDeleted() {
+    Map<String, String> stored = Map.of("tightened", "spec: {port: not-a-number}", "stored-without-spec", "");
+    cluster.applyPermissiveCrd();
+    stored.forEach(bad::create);
+    for (String name : stored.keySet()) {
+      Wait.await(name + " has the operator's finalizer").until(() ->
+          !bad.app(name).get().getMetadata().getFinalizers().isEmpty());
+    }
+    cluster.applyCrd();
+
+    stored.keySet().forEach(name -> bad.app(name).delete());
+    for (String name : stored.keySet()) {
+      Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad.app(name).get()).as(() -> "operator log:\n"
+          + operator.log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
+          .collect(Collectors.joining("\n"))).isNull());
+    }
+    assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
   }
 
   private static final String POLICY_MESSAGE = "Ingresses are frozen in this namespace";

@@ -144,9 +144,9 @@ class OperatorIT {
     assertThat(ready.getSpec().getScaling().getMaxReplicas()).isEqualTo(3);
     assertThat(ready.getMetadata().getGeneration()).as("nobody but the user wrote the spec").isEqualTo(1L);
 
-    apps.create("no-spec", "");
-    apps.awaitConverged("no-spec");
-    var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("no-spec").get();
+    apps.create("empty-spec", "spec: {}");
+    apps.awaitConverged("empty-spec");
+    var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("empty-spec").get();
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
     assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
         .isEqualTo("demo_app_button_clicks_per_second");

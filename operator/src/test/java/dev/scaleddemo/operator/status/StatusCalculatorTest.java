@@ -222,6 +222,32 @@ class StatusCalculatorTest {
     assertThat(cond(s, STALLED).getReason()).isEqualTo(NOT_STALLED);
   }
 
+  /**
+   * While the HPA scales 1 -> 3, the Deployment controller reports Available=False (MinimumReplicasUnavailable) until
+   * 3 - maxUnavailable (25 %, rounded down: 0) pods are available: no outage while the app's minimum is ready.
+   */
+  @Test
+  void scalingUpIsNoOutageWhileTheMinimumIsReady() {
+    Deployment scalingUp = new DeploymentBuilder().withNewStatus().withReplicas(3).withReadyReplicas(1)
+        .withAvailableReplicas(1).withUpdatedReplicas(3)
+        .addNewCondition().withType("Available").withStatus(FALSE).withReason("MinimumReplicasUnavailable")
+        .withMessage("Deployment does not have minimum availability.").endCondition().endStatus().build();
+    var s = StatusCalculator.compute(app, new Observed(List.of(), scalingUp, hpa(3, "2", TRUE, "ValidMetricFound"),
+        MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(app.getSpec().getScaling().getMinReplicas()).isEqualTo(1);
+    assertThat(cond(s, READY).getStatus()).isEqualTo(TRUE);
+    assertThat(cond(s, DEPLOYMENT_AVAILABLE).getStatus()).isEqualTo(TRUE);
+    assertThat(cond(s, DEPLOYMENT_AVAILABLE).getMessage())
+        .isEqualTo("1/3 replicas ready. Scaling up; the minimum of 1 is ready.");
+    assertThat(s.getReplicas()).isEqualTo(1);
+
+    app.getSpec().getScaling().setMinReplicas(2);
+    var underMinimum = StatusCalculator.compute(app, new Observed(List.of(), scalingUp,
+        hpa(3, "2", TRUE, "ValidMetricFound"), MonitoringState.AVAILABLE, AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(cond(underMinimum, READY).getStatus()).isEqualTo(FALSE);
+    assertThat(cond(underMinimum, READY).getReason()).isEqualTo(DEPLOYMENT_UNAVAILABLE);
+  }
+
   @Test
   void appWaitingForItsPodsIsReconcilingWithReadysReason() {
     var s = StatusCalculator.compute(app, new Observed(List.of(), deployment(0, FALSE), null,

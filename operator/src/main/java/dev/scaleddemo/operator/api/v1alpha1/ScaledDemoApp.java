@@ -47,6 +47,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message = "metadata.name must be at most 63 characters of lower-case letters, digits and '-', start with a letter"
         + " and end with a letter or digit: it names the app's Service, Deployment and other children",
     reason = "FieldValueInvalid")
+// JOSDK adds its finalizer with a server-side apply of just the name and the finalizer, and an apply creates what
+// is missing: after a quick delete it would bring the app back spec-less. A create must carry a spec; apps stored
+// without one before this rule (oldSelf present) stay writable.
+@ValidationRule(value = "has(self.spec) || oldSelf.hasValue()", optionalOldSelf = true,
+    message = "spec is required (spec: {} for every default)", fieldPath = ".spec", reason = "FieldValueRequired")
 public class ScaledDemoApp extends CustomResource<ScaledDemoAppSpec, ScaledDemoAppStatus> implements Namespaced {
   public static final String GROUP = "scaleddemo.dev";
   public static final String VERSION = "v1alpha1";
