@@ -63,8 +63,7 @@ class GitOpsHealthIT {
   }
 
   static boolean conditionIs(String app, String type, String status) {
-    Map<String, Object> c = sdo.apps().condition(app, type);
-    return c != null && status.equals(c.get("status"));
+    return sdo.apps().hasCondition(app, type, status, null);
   }
 
   /**

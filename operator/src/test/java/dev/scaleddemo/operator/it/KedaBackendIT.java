@@ -2,8 +2,10 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.manifest.ScaledObjectManifest;
+import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -51,17 +53,19 @@ class KedaBackendIT {
   void missingKedaCrdIsAConditionAndTheAdapterBackendStillWorks() {
     sdo.apps().create(KEDA_APP, KEDA_APP_SPEC);
     sdo.apps().create(ADAPTER_APP, ADAPTER_APP_SPEC);
-    Apps.await("KedaCRDMissing reported").until(() -> hasCondition(KEDA_APP, "ScaledObjectReady", "False",
-        "KedaCRDMissing") && hasCondition(KEDA_APP, "Stalled", "True", "KedaCRDMissing"));
-    assertThat(sdo.apps().condition(KEDA_APP, "Ready")).containsEntry("status", "False")
-        .containsEntry("reason", "KedaCRDMissing");
-    assertThat(sdo.apps().condition(KEDA_APP, "AdapterRuleSynced")).as("no adapter rule on the Keda backend").isNull();
+    Apps.await("KedaCRDMissing reported").until(() -> sdo.apps().hasCondition(KEDA_APP,
+        Conditions.SCALED_OBJECT_READY, Conditions.FALSE, Conditions.KEDA_CRD_MISSING)
+        && sdo.apps().hasCondition(KEDA_APP, Conditions.STALLED, Conditions.TRUE, Conditions.KEDA_CRD_MISSING));
+    assertThat(sdo.apps().condition(KEDA_APP, Conditions.READY)).containsEntry("status", Conditions.FALSE)
+        .containsEntry("reason", Conditions.KEDA_CRD_MISSING);
+    assertThat(sdo.apps().condition(KEDA_APP, Conditions.ADAPTER_RULE_SYNCED)).as("no adapter rule on the Keda backend")
+        .isNull();
     assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(KEDA_APP).get()).isNotNull();
     assertThat(hpa(KEDA_APP)).as("no HPA of ours on the Keda backend").isNull();
     assertThat(adapterRules()).doesNotContain("keda_it_clicks_per_second");
 
     Apps.await("adapter app's HPA and rule").until(() -> hpa(ADAPTER_APP) != null
-        && hasCondition(ADAPTER_APP, "AdapterRuleSynced", "True", null));
+        && sdo.apps().hasCondition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED, Conditions.TRUE, null));
     assertThat(adapterRules()).contains("switch_it_clicks_per_second");
     assertThat(sdo.operator().isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
   }
@@ -82,8 +86,9 @@ class KedaBackendIT {
     assertThat(spec.get("triggers").toString()).contains("type=" + ScaledObjectManifest.PROMETHEUS_TRIGGER)
         .contains("keda_it_clicks_total{namespace=\"" + NS + "\",service=\"" + KEDA_APP + "\"}[2m]");
     // KEDA does not run here: the ScaledObject never becomes Ready, and the app says so
-    Apps.await("ScaledObjectNotReady").until(() -> hasCondition(KEDA_APP, "ScaledObjectReady", "False",
-        "ScaledObjectNotReady") && hasCondition(KEDA_APP, "Stalled", "False", null));
+    Apps.await("ScaledObjectNotReady").until(() -> sdo.apps().hasCondition(KEDA_APP, Conditions.SCALED_OBJECT_READY,
+        Conditions.FALSE, Conditions.SCALED_OBJECT_NOT_READY)
+        && sdo.apps().hasCondition(KEDA_APP, Conditions.STALLED, Conditions.FALSE, null));
     assertThat(hpa(KEDA_APP)).isNull();
   }
 
@@ -110,16 +115,17 @@ class KedaBackendIT {
           scaledObjects().withName(ADAPTER_APP).get() != null && hpa(ADAPTER_APP) == null
               && !adapterRules().contains("switch_it_clicks_per_second"));
       Apps.await("status on the Keda backend").until(() ->
-          sdo.apps().condition(ADAPTER_APP, "AdapterRuleSynced") == null
-              && hasCondition(ADAPTER_APP, "ScaledObjectReady", "False", "ScaledObjectNotReady"));
+          sdo.apps().condition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED) == null
+              && sdo.apps().hasCondition(ADAPTER_APP, Conditions.SCALED_OBJECT_READY, Conditions.FALSE,
+                  Conditions.SCALED_OBJECT_NOT_READY));
 
       patchBackend("PrometheusAdapter");
       Apps.await("HPA and adapter rule instead of the ScaledObject").until(() ->
           scaledObjects().withName(ADAPTER_APP).get() == null && hpa(ADAPTER_APP) != null
               && adapterRules().contains("switch_it_clicks_per_second"));
       Apps.await("status on the PrometheusAdapter backend").until(() ->
-          sdo.apps().condition(ADAPTER_APP, "ScaledObjectReady") == null
-              && hasCondition(ADAPTER_APP, "AdapterRuleSynced", "True", null));
+          sdo.apps().condition(ADAPTER_APP, Conditions.SCALED_OBJECT_READY) == null
+              && sdo.apps().hasCondition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED, Conditions.TRUE, null));
       Sampler.holds("replicas after the switch", Duration.ofSeconds(10), Duration.ofMillis(200),
           () -> replicas(ADAPTER_APP), 3);
       sampler.stopAndAssert(20);
@@ -134,7 +140,7 @@ class KedaBackendIT {
   @Test
   @Order(4)
   void fallbackAndPauseAreKedasOwn() {
-    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused=true");
+    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, Annotations.PAUSED + "=true");
     patchOnMetricLoss("{\"policy\":\"Fallback\",\"fallbackReplicas\":2,\"after\":\"1m\"}");
     Apps.await("fallback and pause on the ScaledObject").untilAsserted(() -> {
       GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
@@ -143,7 +149,7 @@ class KedaBackendIT {
       assertThat(((Map<?, ?>) so.getAdditionalProperties().get("spec")).get("fallback"))
           .isEqualTo(Map.of("failureThreshold", 4, "replicas", 2, "behavior", "currentReplicasIfHigher"));
     });
-    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused-");
+    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, Annotations.PAUSED + "-");
     patchOnMetricLoss("{\"policy\":\"Hold\"}");
     Apps.await("pause and fallback lifted").untilAsserted(() -> {
       GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
@@ -191,10 +197,5 @@ class KedaBackendIT {
     String record = cm.getMetadata().getAnnotations() == null ? null
         : cm.getMetadata().getAnnotations().get(AdapterRules.RECORD_ANNOTATION);
     return AdapterRules.Record.parse(record).rules().keySet() + " " + cm.getData();
-  }
-
-  static boolean hasCondition(String app, String type, String status, String reason) {
-    Map<String, Object> c = sdo.apps().condition(app, type);
-    return c != null && status.equals(c.get("status")) && (reason == null || reason.equals(c.get("reason")));
   }
 }

@@ -27,12 +27,9 @@ class LeaderElectionIT {
 
   @Test
   void theStandbyTakesOverWithinTheLeaseDurationWhenTheLeaderIsKilled() throws Exception {
-    OperatorProcess first = sdo.start("replica-1");
-    Wait.await("replica-1 holds the lease").until(() -> "replica-1".equals(holder()));
-    OperatorProcess second = sdo.start("replica-2");
-
-    sdo.apps().create("led", "spec:\n  metric:\n    counter: led_clicks_total\n");
-    sdo.apps().awaitConverged("led");
+    Replicas replicas = leaderAndStandby("replica-1", "replica-2", "led");
+    OperatorProcess first = replicas.leader();
+    OperatorProcess second = replicas.standby();
     assertThat(reconciles(first)).as("the leader reconciles").isPositive();
     assertThat(reconciles(second)).as("the standby does not").isZero();
     assertThat(holder()).isEqualTo("replica-1");
@@ -75,11 +72,9 @@ class LeaderElectionIT {
 
   @Test
   void aLeaderStoppedWithSigtermReleasesTheLeaseAfterItsControllersStopped() throws Exception {
-    OperatorProcess first = sdo.start("replica-3");
-    Wait.await("replica-3 holds the lease").until(() -> "replica-3".equals(holder()));
-    OperatorProcess second = sdo.start("replica-4");
-    sdo.apps().create("handover", "spec:\n  metric:\n    counter: handover_clicks_total\n");
-    sdo.apps().awaitConverged("handover");
+    Replicas replicas = leaderAndStandby("replica-3", "replica-4", "handover");
+    OperatorProcess first = replicas.leader();
+    OperatorProcess second = replicas.standby();
 
     LeaseWatch leaseWatch = LeaseWatch.start(sdo.client(), OperatorProcess.NAMESPACE, LeaseWatch.LEASE);
     Lease before = lease();
@@ -106,6 +101,18 @@ class LeaderElectionIT {
     assertThat(reconciles(second)).isPositive();
     System.out.printf("leader stopped: replica-4 took over %d ms after the release%n",
         Duration.between(released.renewed(), acquired).toMillis());
+  }
+
+  record Replicas(OperatorProcess leader, OperatorProcess standby) {}
+
+  /** Starts {@code leader}, waits until it holds the lease, starts {@code standby}, and converges {@code app}. */
+  static Replicas leaderAndStandby(String leader, String standby, String app) {
+    OperatorProcess first = sdo.start(leader);
+    Wait.await(leader + " holds the lease").until(() -> leader.equals(holder()));
+    OperatorProcess second = sdo.start(standby);
+    sdo.apps().create(app, "spec:\n  metric:\n    counter: " + app + "_clicks_total\n");
+    sdo.apps().awaitConverged(app);
+    return new Replicas(first, second);
   }
 
   static String holder() {

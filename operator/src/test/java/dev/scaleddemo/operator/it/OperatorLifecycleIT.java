@@ -4,6 +4,7 @@ import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
+import dev.scaleddemo.operator.status.Conditions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -181,10 +181,8 @@ class OperatorLifecycleIT {
             metric:
               counter: late_crd_clicks_total
           """, "-n", NS, "apply", "-f", "-");
-      await("monitoring reported off").until(() -> {
-        Map<String, Object> c = sdo.apps().condition(name, "MonitoringAvailable");
-        return c != null && "False".equals(c.get("status")) && "ServiceMonitorCRDMissing".equals(c.get("reason"));
-      });
+      await("monitoring reported off").until(() -> sdo.apps().hasCondition(name, Conditions.MONITORING_AVAILABLE,
+          Conditions.FALSE, Conditions.SERVICE_MONITOR_CRD_MISSING));
       await("HPA reconciled without monitoring").until(() ->
           sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get() != null);
       assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(name).get()).isNotNull();
@@ -199,10 +197,8 @@ class OperatorLifecycleIT {
           sdo.client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
       await("ServiceMonitor appears once the CRD is there").atMost(Duration.ofSeconds(90))
           .until(() -> sms.inNamespace(NS).withName(name).get() != null);
-      await("monitoring reported on").until(() -> {
-        Map<String, Object> c = sdo.apps().condition(name, "MonitoringAvailable");
-        return c != null && "True".equals(c.get("status"));
-      });
+      await("monitoring reported on").until(() ->
+          sdo.apps().hasCondition(name, Conditions.MONITORING_AVAILABLE, Conditions.TRUE, null));
       // the apps from the earlier tests lost theirs with the CRD; they get them back too
       await("earlier app's ServiceMonitor restored").atMost(Duration.ofSeconds(90))
           .until(() -> sms.inNamespace(NS).withName("prometheus-demo-app").get() != null);

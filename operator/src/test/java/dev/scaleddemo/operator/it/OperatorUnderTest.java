@@ -11,54 +11,47 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * The fixture of an integration test class that runs the packaged operator as a process ({@link OperatorProcess}):
  * the cluster, an admin client, the test namespaces and the operator(s) under test. Before the class it creates the
  * namespaces (and, for {@link #process}, starts the operator); after it, it stops every operator it started (the
- * last started first) and then closes the client; the cluster ends with the JVM (one per class). When a test or a
- * lifecycle method fails, the tail of each operator's log is attached to the failure.
+ * last started first) and then closes the client; the cluster ends with the JVM (one per class). When a test fails,
+ * the tail of each operator's log is attached to the failure.
  *
  * <pre>{@code
  * @RegisterExtension
  * static final OperatorUnderTest sdo = OperatorUnderTest.process("gitops").namespaces(NS);
  * }</pre>
  */
-public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallback, AfterEachCallback,
+    TestExecutionExceptionHandler {
   static final int LOG_TAIL_LINES = 60;
 
-  /** How long the operators that {@link #start} starts live. */
-  private enum Scope { CLASS, TEST }
-
   private final String startedBeforeAll; // null: the tests start the operators
-  private final Scope scope;
+  private final boolean stopAfterEachTest;
   private final Map<String, String> properties = new LinkedHashMap<>();
   private List<String> namespaces = List.of();
-  private final Deque<OperatorProcess> forClass = new ArrayDeque<>();
-  private final Deque<OperatorProcess> forTest = new ArrayDeque<>();
-  private boolean inTest;
+  private final Deque<OperatorProcess> started = new ArrayDeque<>();
   private LocalCluster cluster;
   private KubernetesClient client;
   private OperatorProcess operator;
 
-  private OperatorUnderTest(String startedBeforeAll, Scope scope) {
+  private OperatorUnderTest(String startedBeforeAll, boolean stopAfterEachTest) {
     this.startedBeforeAll = startedBeforeAll;
-    this.scope = scope;
+    this.stopAfterEachTest = stopAfterEachTest;
   }
 
   /** One operator process named {@code name}, started before the first test and stopped after the last. */
   public static OperatorUnderTest process(String name) {
-    return new OperatorUnderTest(name, Scope.CLASS);
+    return new OperatorUnderTest(name, false);
   }
 
   /** No operator up front: the tests {@link #start} them when they need them; all are stopped after the class. */
   public static OperatorUnderTest startedByTests() {
-    return new OperatorUnderTest(null, Scope.CLASS);
+    return new OperatorUnderTest(null, false);
   }
 
   /**
@@ -66,7 +59,7 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
    * not), so one test's leftover replicas never compete with the next test's.
    */
   public static OperatorUnderTest replicasPerTest() {
-    return new OperatorUnderTest(null, Scope.TEST);
+    return new OperatorUnderTest(null, true);
   }
 
   /** The namespaces created before the tests; {@link #apps()} is the first one's. */
@@ -92,28 +85,23 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    inTest = true;
-  }
-
-  @Override
   public void afterEach(ExtensionContext context) {
-    inTest = false;
-    stopAll(forTest);
+    if (stopAfterEachTest) {
+      stopAll();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    stopAll(forTest);
-    stopAll(forClass);
+    stopAll();
     if (client != null) {
       client.close();
     }
   }
 
-  private static void stopAll(Deque<OperatorProcess> operators) {
-    while (!operators.isEmpty()) {
-      operators.pop().stop();
+  private void stopAll() {
+    while (!started.isEmpty()) {
+      started.pop().stop();
     }
   }
 
@@ -127,19 +115,10 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
     return track(() -> OperatorProcess.start(cluster, name, appDir, kubernetesYml, properties));
   }
 
-  /** Stops the current operator (SIGTERM, graceful) and starts another as {@code name}. */
-  public OperatorProcess restart(String name) {
-    if (operator != null) {
-      operator.stop();
-    }
-    return start(name);
-  }
-
   private OperatorProcess track(Supplier<OperatorProcess> starter) {
-    OperatorProcess started = starter.get();
-    (scope == Scope.TEST && inTest ? forTest : forClass).push(started);
-    operator = started;
-    return started;
+    operator = starter.get();
+    started.push(operator);
+    return operator;
   }
 
   public LocalCluster cluster() {
@@ -164,43 +143,11 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
     return new Apps(client, namespace);
   }
 
+  /** Attaches the log tail of every operator started and not yet cleaned up to the failure. */
   @Override
   public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
-    throw withLogs(failure);
-  }
-
-  @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
-      throws Throwable {
-    throw withLogs(failure);
-  }
-
-  @Override
-  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure)
-      throws Throwable {
-    throw withLogs(failure);
-  }
-
-  @Override
-  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure)
-      throws Throwable {
-    throw withLogs(failure);
-  }
-
-  @Override
-  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable failure)
-      throws Throwable {
-    throw withLogs(failure);
-  }
-
-  /** The failure, with the log tail of every operator still tracked attached as suppressed exceptions. */
-  private Throwable withLogs(Throwable failure) {
-    for (Deque<OperatorProcess> operators : List.of(forTest, forClass)) {
-      for (OperatorProcess op : operators) {
-        failure.addSuppressed(new OperatorLog(op));
-      }
-    }
-    return failure;
+    started.forEach(op -> failure.addSuppressed(new OperatorLog(op)));
+    throw failure;
   }
 
   /** An operator's last log lines, shown with a failure (no stack trace of its own: it is not where it failed). */

@@ -53,10 +53,8 @@ class PauseAndFallbackIT {
   }
 
   static void awaitCondition(String name, String type, String status, String reason) {
-    await(name + ": " + type + "=" + status + " " + reason).until(() -> {
-      Map<String, Object> c = sdo.apps().condition(name, type);
-      return c != null && status.equals(c.get("status")) && reason.equals(c.get("reason"));
-    });
+    await(name + ": " + type + "=" + status + " " + reason)
+        .until(() -> sdo.apps().hasCondition(name, type, status, reason));
   }
 
   static void awaitBounds(String name, int min, int max, int replicas) {
