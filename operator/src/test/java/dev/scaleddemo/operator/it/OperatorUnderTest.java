@@ -115,7 +115,7 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
     return track(() -> OperatorProcess.start(cluster, name, appDir, kubernetesYml, properties));
   }
 
-  private OperatorProcess track(Supplier<OperatorProcess> starter) {
+  OperatorProcess track(Supplier<OperatorProcess> starter) {
     operator = starter.get();
     started.push(operator);
     return operator;
