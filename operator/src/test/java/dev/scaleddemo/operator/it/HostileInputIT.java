@@ -277,6 +277,27 @@ class HostileInputIT {
         .get(0).getHost()).isEqualTo("moved.example.com");
   }
 
+  /**
+   * An admin tightens the CRD (an upgrade) under an app that already carries the operator's finalizer and a value
+   * the new schema refuses: its owner can still delete it, and the operator's cleanup still runs.
+   */
+  @Test
+  @Order(4)
+  void anAppStoredBeforeTheCrdTightenedCanStillBeDeleted() {
+    String name = "tightened";
+    cluster.applyPermissiveCrd();
+    bad.create(name, "spec: {port: not-a-number}");
+    Wait.await(name + " has the operator's finalizer").until(() ->
+        !bad.app(name).get().getMetadata().getFinalizers().isEmpty());
+    cluster.applyCrd();
+
+    bad.app(name).delete();
+    Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad.app(name).get()).as(() -> "operator log:\n"
+        + operator.log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
+        .collect(Collectors.joining("\n"))).isNull());
+    assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
+  }
+
   private static final String POLICY_MESSAGE = "Ingresses are frozen in this namespace";
 
   /** A cluster admin's ValidatingAdmissionPolicy (and its binding) that freezes Ingresses in NS_GOOD. */

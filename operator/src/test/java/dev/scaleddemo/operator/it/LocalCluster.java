@@ -283,21 +283,21 @@ public final class LocalCluster {
   public void applyCrd() {
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crdFile().toString());
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
-    awaitSchemaInForce();
+    awaitSchema(true);
   }
 
   /**
-   * A CRD that was Established before stays Established while the API server swaps in a new schema, so after
-   * {@link #applyPermissiveCrd()} the next writes may still be checked against the permissive one: wait until a
-   * dry run of a wrong type is refused.
+   * A CRD that was Established before stays Established while the API server swaps in a new schema, so right after
+   * an apply the next writes may still be checked against the old one: wait until a dry run of a wrong type is
+   * refused (strict) or accepted (permissive).
    */
-  private void awaitSchemaInForce() {
+  private void awaitSchema(boolean strict) {
     String wrongType = "apiVersion: " + HasMetadata.getApiVersion(ScaledDemoApp.class) + "\nkind: "
         + HasMetadata.getKind(ScaledDemoApp.class) + "\nmetadata: {name: schema-probe, namespace: default}\n"
         + "spec: {port: not-a-number}\n";
-    Wait.await("the CRD's schema in force").until(() -> {
+    Wait.await((strict ? "the CRD's" : "the permissive") + " schema in force").until(() -> {
       Result r = kubectlResult(wrongType, "create", "--dry-run=server", "-f", "-");
-      return r.code() != 0 && r.stderr().contains("spec.port");
+      return strict ? r.code() != 0 && r.stderr().contains("spec.port") : r.code() == 0;
     });
   }
 
@@ -317,6 +317,7 @@ public final class LocalCluster {
     crd.getMetadata().setManagedFields(null);
     kubectlStdin(Serialization.asYaml(crd), "apply", "--server-side", "--force-conflicts", "-f", "-");
     kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/" + CRD_NAME);
+    awaitSchema(false);
   }
 
   /** CRDs and the stand-in prometheus-adapter. */

@@ -24,6 +24,11 @@ public final class SdaAssert extends AbstractAssert<SdaAssert, ScaledDemoApp> {
     return conditions(app).stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
+  /** Whether the app has a condition of that type with status True. */
+  public static boolean isTrue(ScaledDemoApp app, String type) {
+    return condition(app, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
   private static List<Condition> conditions(ScaledDemoApp app) {
     return app == null || app.getStatus() == null || app.getStatus().getConditions() == null ? List.of()
         : app.getStatus().getConditions();
