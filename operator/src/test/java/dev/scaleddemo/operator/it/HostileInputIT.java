@@ -285,17 +285,17 @@ class HostileInputIT {
   @Order(4)
   void anAppStoredBeforeTheCrdTightenedCanStillBeDeleted() {
     String name = "tightened";
-    cluster.applyPermissiveCrd();
-    bad.create(name, "spec: {port: not-a-number}");
+    sdo.cluster().applyPermissiveCrd();
+    bad().create(name, "spec: {port: not-a-number}");
     Wait.await(name + " has the operator's finalizer").until(() ->
-        !bad.app(name).get().getMetadata().getFinalizers().isEmpty());
-    cluster.applyCrd();
+        !bad().app(name).get().getMetadata().getFinalizers().isEmpty());
+    sdo.cluster().applyCrd();
 
-    bad.app(name).delete();
-    Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad.app(name).get()).as(() -> "operator log:\n"
-        + operator.log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
+    bad().app(name).delete();
+    Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad().app(name).get()).as(() -> "operator log:\n"
+        + sdo.operator().log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
         .collect(Collectors.joining("\n"))).isNull());
-    assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
+    assertThat(good().condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
   }
 
   private static final String POLICY_MESSAGE = "Ingresses are frozen in this namespace";
