@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -107,18 +106,18 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
 
   /** Starts the packaged operator as {@code name} with this fixture's properties; it becomes {@link #operator()}. */
   public OperatorProcess start(String name) {
-    return track(() -> OperatorProcess.start(cluster, name, properties));
+    return track(OperatorProcess.start(cluster, name, properties));
   }
 
   /** Same, for another build of the operator (e.g. the previous release) with that build's RBAC. */
   public OperatorProcess start(String name, Path appDir, Path kubernetesYml) {
-    return track(() -> OperatorProcess.start(cluster, name, appDir, kubernetesYml, properties));
+    return track(OperatorProcess.start(cluster, name, appDir, kubernetesYml, properties));
   }
 
-  OperatorProcess track(Supplier<OperatorProcess> starter) {
-    operator = starter.get();
-    started.push(operator);
-    return operator;
+  OperatorProcess track(OperatorProcess op) {
+    started.push(op);
+    operator = op;
+    return op;
   }
 
   public LocalCluster cluster() {

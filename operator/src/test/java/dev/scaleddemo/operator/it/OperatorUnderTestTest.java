@@ -37,7 +37,7 @@ class OperatorUnderTestTest {
   void aFailedTestCarriesTheLogTailOfEachOperatorStarted() throws Exception {
     OperatorUnderTest sdo = OperatorUnderTest.startedByTests();
     OperatorProcess op = standIn("op-a", OperatorUnderTest.LOG_TAIL_LINES + 40);
-    sdo.track(() -> op);
+    sdo.track(op);
     AssertionError failure = new AssertionError("the app never became Ready");
 
     assertThatThrownBy(() -> sdo.handleTestExecutionException(null, failure)).isSameAs(failure);
@@ -50,7 +50,7 @@ class OperatorUnderTestTest {
   void replicasLiveForTheTestThatStartedThem() throws Exception {
     OperatorUnderTest sdo = OperatorUnderTest.replicasPerTest();
     OperatorProcess replica = standIn("replica", 1);
-    sdo.track(() -> replica);
+    sdo.track(replica);
 
     sdo.afterEach(null);
 
@@ -62,7 +62,7 @@ class OperatorUnderTestTest {
   void operatorsStartedByTestsLiveUntilTheClassEnds() throws Exception {
     OperatorUnderTest sdo = OperatorUnderTest.startedByTests();
     OperatorProcess op = standIn("op-b", 1);
-    sdo.track(() -> op);
+    sdo.track(op);
 
     sdo.afterEach(null);
     assertThat(op.isAlive()).isTrue();
