@@ -98,6 +98,12 @@ public final class Apps {
     throw new AssertionError("the API server admitted " + name + ":\n" + specYaml);
   }
 
+  /** Whether the app's condition {@code type} has {@code status} and, unless {@code reason} is null, that reason. */
+  public boolean hasCondition(String name, String type, String status, String reason) {
+    Map<String, Object> c = condition(name, type);
+    return c != null && status.equals(c.get("status")) && (reason == null || reason.equals(c.get("reason")));
+  }
+
   public long observedGeneration(String name) {
     GenericKubernetesResource app = app(name).get();
     if (app == null || !(app.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {

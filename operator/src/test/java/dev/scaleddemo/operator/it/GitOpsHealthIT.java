@@ -12,16 +12,15 @@ import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.gitops.ArgoHealthCheck;
 import dev.scaleddemo.operator.ship.ShipArtifacts;
 import dev.scaleddemo.operator.status.Conditions;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What GitOps tools make of the status the packaged operator writes on the real control plane: Flux's kstatus
@@ -36,48 +35,35 @@ class GitOpsHealthIT {
   static final String NS = "sdo-gitops";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps apps;
-  static OperatorProcess operator;
-  static Path kstatus;
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.process("gitops").namespaces(NS);
   static final Map<String, JsonNode> captured = new TreeMap<>();
+  static Path kstatus;
 
   @BeforeAll
-  static void start() {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    apps = new Apps(client, NS);
-    cluster.createNamespace(NS);
+  static void buildKstatus() {
     kstatus = ShipArtifacts.buildTool("build-kstatus.sh");
-    operator = OperatorProcess.start(cluster, "gitops", Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) operator.stop();
-    if (client != null) client.close();
   }
 
   static void create(String name, String spec) {
-    cluster.kubectlStdin(Apps.yaml(name, "spec:\n" + spec.indent(2)), "-n", NS, "create", "-f", "-");
+    sdo.cluster().kubectlStdin(Apps.yaml(name, "spec:\n" + spec.indent(2)), "-n", NS, "create", "-f", "-");
   }
 
   static JsonNode read(String name) throws IOException {
-    return JSON.readTree(cluster.kubectl("-n", NS, "get", "scaleddemoapp", name, "-o", "json"));
+    return JSON.readTree(sdo.cluster().kubectl("-n", NS, "get", "scaleddemoapp", name, "-o", "json"));
   }
 
   /** kstatus' verdict on the object as stored; the object becomes the Argo CD testdata {@code file}. */
   static String kstatus(String file, JsonNode obj) throws IOException {
     captured.put(file, obj);
-    var r = LocalCluster.exec(cluster.root(), Map.of(), Duration.ofSeconds(30), obj.toString(), kstatus.toString());
+    var r = LocalCluster.exec(sdo.cluster().root(), Map.of(), Duration.ofSeconds(30), obj.toString(),
+        kstatus.toString());
     assertThat(r.code()).as(r.output()).isZero();
     return JSON.readTree(r.stdout()).path("status").asText();
   }
 
   static boolean conditionIs(String app, String type, String status) {
-    Map<String, Object> c = apps.condition(app, type);
-    return c != null && status.equals(c.get("status"));
+    return sdo.apps().hasCondition(app, type, status, null);
   }
 
   /**
@@ -86,7 +72,7 @@ class GitOpsHealthIT {
    * captured object is the same on every run.
    */
   static boolean hpaSettled(String app) {
-    Map<String, Object> able = apps.condition(app, Conditions.ABLE_TO_SCALE);
+    Map<String, Object> able = sdo.apps().condition(app, Conditions.ABLE_TO_SCALE);
     return conditionIs(app, Conditions.SCALING_ACTIVE, "False") && able != null
         && "SucceededGetScale".equals(able.get("reason"));
   }
@@ -96,30 +82,30 @@ class GitOpsHealthIT {
     // this cluster runs no Prometheus: no app's HPA can read its metric; a 30 s fallback applies meanwhile
     create("fallback", "scaling: {minReplicas: 1, maxReplicas: 3, onMetricLoss: {policy: Fallback,"
         + " fallbackReplicas: 2, after: 30s}}");
-    cluster.kubectlStdin(Apps.yaml("paused", "  annotations: {" + Annotations.PAUSED_REPLICAS + ": \"2\"}\n"
+    sdo.cluster().kubectlStdin(Apps.yaml("paused", "  annotations: {" + Annotations.PAUSED_REPLICAS + ": \"2\"}\n"
         + "spec:\n  scaling: {minReplicas: 1, maxReplicas: 3}\n"), "-n", NS, "create", "-f", "-");
 
     // Ready: Current
     create("healthy", "scaling: {minReplicas: 1, maxReplicas: 3}");
-    apps.awaitConverged("healthy");
+    sdo.apps().awaitConverged("healthy");
     await("healthy: the HPA reported").until(() -> !"AutoscalerPending".equals(
-        apps.condition("healthy", Conditions.SCALING_ACTIVE).get("reason")));
+        sdo.apps().condition("healthy", Conditions.SCALING_ACTIVE).get("reason")));
     assertThat(kstatus("healthy.yaml", read("healthy"))).isEqualTo("Current");
 
     // no node has 1000 CPUs: the pod stays Pending, the app Reconciling: InProgress
     create("unschedulable", "resources: {requests: {cpu: \"1000\", memory: 96Mi}, limits: {memory: 192Mi}}");
     await("unschedulable: Reconciling").until(() -> conditionIs("unschedulable", Conditions.RECONCILING, "True")
-        && String.valueOf(apps.condition("unschedulable", Conditions.READY).get("message"))
+        && String.valueOf(sdo.apps().condition("unschedulable", Conditions.READY).get("message"))
             .contains("minimum availability")
-        && apps.observedGeneration("unschedulable") == apps.generation("unschedulable"));
+        && sdo.apps().observedGeneration("unschedulable") == sdo.apps().generation("unschedulable"));
     assertThat(kstatus("progressing_pods_unschedulable.yaml", read("unschedulable"))).isEqualTo("InProgress");
 
     // requests above limits, stored under an older, looser CRD (today's refuses it at admission): Stalled: Failed
-    cluster.applyPermissiveCrd();
+    sdo.cluster().applyPermissiveCrd();
     create("invalid", "resources: {requests: {memory: 1Gi}, limits: {memory: 192Mi}}");
-    cluster.applyCrd();
+    sdo.cluster().applyCrd();
     await("invalid: Stalled").until(() -> conditionIs("invalid", Conditions.STALLED, "True"));
-    assertThat(apps.condition("invalid", Conditions.STALLED).get("reason")).isEqualTo(Conditions.INVALID_SPEC);
+    assertThat(sdo.apps().condition("invalid", Conditions.STALLED).get("reason")).isEqualTo(Conditions.INVALID_SPEC);
     assertThat(kstatus("degraded_invalid_spec.yaml", read("invalid"))).isEqualTo("Failed");
 
     // paused by annotation: Argo CD's Suspended; kstatus knows no such state, and the app is Ready: Current
@@ -133,8 +119,8 @@ class GitOpsHealthIT {
     assertThat(kstatus("degraded_fallback.yaml", read("fallback"))).isEqualTo("Current");
 
     // a spec change the operator has not seen yet (it is stopped): InProgress
-    operator.stop();
-    cluster.kubectl("-n", NS, "patch", "scaleddemoapp", "healthy", "--type=merge", "-p",
+    sdo.operator().stop();
+    sdo.cluster().kubectl("-n", NS, "patch", "scaleddemoapp", "healthy", "--type=merge", "-p",
         "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
     JsonNode changed = read("healthy");
     assertThat(changed.at("/metadata/generation").asLong())

@@ -10,7 +10,6 @@ import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -22,11 +21,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A tenant with create rights on ScaledDemoApp in one namespace, trying to hurt the operator or its neighbours.
@@ -43,37 +42,24 @@ class HostileInputIT {
   static final String NS_GOOD = "sdo-neighbour-" + SUFFIX;
   private static final String POLICY = "sdo-hostile-no-ingress-" + SUFFIX;
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps bad;
-  static Apps good;
-  static OperatorProcess operator;
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.startedByTests().namespaces(NS_BAD, NS_GOOD);
 
-  @BeforeAll
-  static void cluster() {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    bad = new Apps(client, NS_BAD);
-    good = new Apps(client, NS_GOOD);
-    for (String ns : List.of(NS_BAD, NS_GOOD)) {
-      cluster.kubectlStdin(LocalCluster.namespaceYaml(ns), "apply", "-f", "-");
+  /** Runs before the fixture stops the operator. */
+  @AfterAll
+  static void cleanUp() {
+    if (sdo.cluster() != null) {
+      liftPolicy();
+      sdo.cluster().applyCrd(); // whatever happened, leave the real CRD behind
     }
   }
 
-  @AfterAll
-  static void cleanUp() {
-    if (cluster != null) {
-      liftPolicy();
-    }
-    if (operator != null) {
-      operator.stop();
-    }
-    if (cluster != null) {
-      cluster.applyCrd(); // whatever happened, leave the real CRD behind
-    }
-    if (client != null) {
-      client.close();
-    }
+  static Apps bad() {
+    return sdo.apps(NS_BAD);
+  }
+
+  static Apps good() {
+    return sdo.apps(NS_GOOD);
   }
 
   /** Input class, the spec (YAML under the ScaledDemoApp's metadata.name) and the field the refusal must name. */
@@ -142,17 +128,17 @@ class HostileInputIT {
   @Order(1)
   void admissionRefusesEveryHostileInputNamingTheField() {
     for (Hostile h : REFUSED) {
-      KubernetesClientException e = bad.refusal(h.name(), h.spec());
+      KubernetesClientException e = bad().refusal(h.name(), h.spec());
       assertThat(e.getCode()).as(h.name() + ": " + e.getMessage()).isEqualTo(422);
       assertThat(e.getStatus().getMessage()).as(h.name()).contains(h.field());
     }
     // names no child can carry: the Service name is a DNS-1035 label, the instance label at most 63 characters
     for (String name : List.of("demo.app", "a".repeat(64), "9lives")) {
-      KubernetesClientException e = bad.refusal(name, "spec: {}");
+      KubernetesClientException e = bad().refusal(name, "spec: {}");
       assertThat(e.getCode()).as(name + ": " + e.getMessage()).isEqualTo(422);
       assertThat(e.getStatus().getMessage()).as(name).contains("metadata.name");
     }
-    assertThat(bad.all().inNamespace(NS_BAD).list().getItems()).isEmpty();
+    assertThat(bad().all().inNamespace(NS_BAD).list().getItems()).isEmpty();
   }
 
   /**
@@ -166,12 +152,12 @@ class HostileInputIT {
     ScaledDemoApp finalizerOnly = new ScaledDemoApp();
     finalizerOnly.setMetadata(new ObjectMetaBuilder().withName("deleted-meanwhile").withNamespace(NS_BAD).build());
     finalizerOnly.addFinalizer(ReconcilerUtils.getDefaultFinalizerName(ScaledDemoApp.class));
-    KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client.resource(finalizerOnly)
+    KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> sdo.client().resource(finalizerOnly)
         .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY).withFieldManager("finalizer-test")
             .withForce(true).build()));
     assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
     assertThat(e.getStatus().getMessage()).contains("spec");
-    assertThat(bad.app("deleted-meanwhile").get()).isNull();
+    assertThat(bad().app("deleted-meanwhile").get()).isNull();
   }
 
   /** The edges of what is allowed stay allowed: admission parity, not a stricter guess. */
@@ -179,7 +165,7 @@ class HostileInputIT {
   @Order(1)
   void admissionAcceptsTheEdgesOfWhatIsValid() {
     String name = "a" + "-".repeat(61) + "z";
-    bad.create(name, """
+    bad().create(name, """
         spec:
           image: localhost:5000/team/demo-app:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
           resources: {requests: {cpu: 1, memory: 64Mi, hugepages-2Mi: 0, example.com/dongle: "2"}, limits: {memory: 64Mi}}
@@ -194,7 +180,7 @@ class HostileInputIT {
           metric: {counter: "app:clicks_total"}
           ingress: {host: "*.example.com", path: /a/b.c/..d}
         """);
-    bad.app(name).delete();
+    bad().app(name).delete();
   }
 
   @Test
@@ -212,37 +198,37 @@ class HostileInputIT {
         "empty-tolerance", "spec.scaling.behavior.scaleDown.tolerance",
         "unordered-window", "spec.scaling.rateWindow");
 
-    cluster.applyPermissiveCrd();
-    stored.forEach(bad::create);
+    sdo.cluster().applyPermissiveCrd();
+    stored.forEach(bad()::create);
     // These two cannot even get the SDK's finalizer: server-side apply cannot type a wrong JSON type in the live
     // object (HTTP 500), and the root rule on metadata.name refuses every write to an app stored before it. The
     // operator must survive them and serve everyone else.
-    bad.create("wrong-type", "spec: {port: not-a-number}");
-    bad.create("demo.app", "spec: {}");
-    cluster.applyCrd();
+    bad().create("wrong-type", "spec: {port: not-a-number}");
+    bad().create("demo.app", "spec: {}");
+    sdo.cluster().applyCrd();
 
-    operator = OperatorProcess.start(cluster, "hostile", Map.of());
+    OperatorProcess operator = sdo.start("hostile");
 
-    good.create("neighbour", "spec: {}");
-    good.awaitConverged("neighbour");
+    good().create("neighbour", "spec: {}");
+    good().awaitConverged("neighbour");
     for (String name : stored.keySet()) {
       Wait.await(name + " reports InvalidSpec").untilAsserted(() -> {
-        Map<String, Object> ready = bad.condition(name, Conditions.READY);
+        Map<String, Object> ready = bad().condition(name, Conditions.READY);
         assertThat(ready).as(name + ", operator log:\n" + operator.log().lines().filter(l -> l.contains(name))
             .collect(Collectors.joining("\n"))).isNotNull();
         assertThat(ready.get("status")).isEqualTo(Conditions.FALSE);
         assertThat(ready.get("reason")).isEqualTo(Conditions.INVALID_SPEC);
         assertThat((String) ready.get("message")).contains(field.get(name)).doesNotContain("java.", "io.fabric8");
-        assertThat(((Number) ready.get("observedGeneration")).longValue()).isEqualTo(bad.generation(name));
+        assertThat(((Number) ready.get("observedGeneration")).longValue()).isEqualTo(bad().generation(name));
       });
       Wait.await(name + " has a Warning event").untilAsserted(() ->
-          assertThat(client.events().v1().events().inNamespace(NS_BAD).list().getItems())
+          assertThat(sdo.client().events().v1().events().inNamespace(NS_BAD).list().getItems())
               .anySatisfy(ev -> {
                 assertThat(ev.getRegarding().getName()).isEqualTo(name);
                 assertThat(ev.getType()).isEqualTo("Warning");
                 assertThat(ev.getNote()).contains(field.get(name));
               }));
-      assertThat(client.apps().deployments().inNamespace(NS_BAD).withName(name).get()).as(name).isNull();
+      assertThat(sdo.client().apps().deployments().inNamespace(NS_BAD).withName(name).get()).as(name).isNull();
     }
 
     // the probes tell the truth: every informer runs, so the operator is live and ready
@@ -254,14 +240,14 @@ class HostileInputIT {
     assertThat(operator.log()).doesNotContain("will stop", "Informer startup error");
 
     // the owner can still delete them: the cleanup does not need a readable spec
-    bad.all().inNamespace(NS_BAD).delete();
+    bad().all().inNamespace(NS_BAD).delete();
     Wait.await("bad apps deleted").untilAsserted(() -> {
-      var left = bad.all().inNamespace(NS_BAD).list().getItems();
+      var left = bad().all().inNamespace(NS_BAD).list().getItems();
       assertThat(left).as(() -> "still there: " + left.stream().map(a -> a.getMetadata().getName() + " "
           + a.getMetadata().getFinalizers()).toList() + ", operator log:\n" + operator.log().lines()
           .filter(l -> l.contains(NS_BAD) || l.contains("ERROR")).collect(Collectors.joining("\n"))).isEmpty();
     });
-    assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
+    assertThat(good().condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
   }
 
   /**
@@ -272,47 +258,47 @@ class HostileInputIT {
   @Order(3)
   void aChildTheApiServerRefusesBecomesStatusAndNothingRunningIsDeleted() {
     String name = "policed";
-    good.create(name, "spec: {ingress: {host: policed.example.com}}");
-    good.awaitConverged(name);
+    good().create(name, "spec: {ingress: {host: policed.example.com}}");
+    good().awaitConverged(name);
 
-    cluster.kubectlStdin(policyYaml(), "apply", "--server-side", "-f", "-");
+    sdo.cluster().kubectlStdin(policyYaml(), "apply", "--server-side", "-f", "-");
     Ingress probe = new IngressBuilder().withNewMetadata().withName("policy-probe").endMetadata().withNewSpec()
         .withNewDefaultBackend().withNewService().withName("x").withNewPort().withNumber(80).endPort().endService()
         .endDefaultBackend().endSpec().build();
     Wait.await("admission policy active").until(() -> {
       try {
-        client.network().v1().ingresses().inNamespace(NS_GOOD).resource(probe).dryRun().create();
+        sdo.client().network().v1().ingresses().inNamespace(NS_GOOD).resource(probe).dryRun().create();
         return false;
       } catch (KubernetesClientException e) {
         return e.getCode() == 422 || e.getCode() == 403;
       }
     });
 
-    good.app(name).edit(a -> {
+    good().app(name).edit(a -> {
       @SuppressWarnings("unchecked")
       Map<String, Object> spec = (Map<String, Object>) a.getAdditionalProperties().get("spec");
       spec.put("ingress", Map.of("host", "moved.example.com"));
       return a;
     });
-    long generation = good.generation(name);
+    long generation = good().generation(name);
     Wait.await(name + " reports the refused Ingress").untilAsserted(() -> {
-      Map<String, Object> ready = good.condition(name, Conditions.READY);
+      Map<String, Object> ready = good().condition(name, Conditions.READY);
       assertThat(ready.get("status")).isEqualTo(Conditions.FALSE);
       assertThat(ready.get("reason")).isEqualTo(Conditions.RECONCILE_ERROR);
       assertThat((String) ready.get("message")).startsWith("ingress: ").contains(POLICY_MESSAGE)
           .doesNotContain("IngressDependent", "Exception");
       assertThat(((Number) ready.get("observedGeneration")).longValue()).isEqualTo(generation);
     });
-    Ingress running = client.network().v1().ingresses().inNamespace(NS_GOOD).withName(name).get();
+    Ingress running = sdo.client().network().v1().ingresses().inNamespace(NS_GOOD).withName(name).get();
     assertThat(running).as("the running Ingress is kept").isNotNull();
     assertThat(running.getSpec().getRules().get(0).getHost()).isEqualTo("policed.example.com");
-    assertThat(client.apps().deployments().inNamespace(NS_GOOD).withName(name).get()).isNotNull();
-    assertThat(client.services().inNamespace(NS_GOOD).withName(name).get()).isNotNull();
+    assertThat(sdo.client().apps().deployments().inNamespace(NS_GOOD).withName(name).get()).isNotNull();
+    assertThat(sdo.client().services().inNamespace(NS_GOOD).withName(name).get()).isNotNull();
 
     // the admin lifts the policy: the app converges without anyone touching it
     liftPolicy();
-    good.awaitConverged(name);
-    assertThat(client.network().v1().ingresses().inNamespace(NS_GOOD).withName(name).get().getSpec().getRules()
+    good().awaitConverged(name);
+    assertThat(sdo.client().network().v1().ingresses().inNamespace(NS_GOOD).withName(name).get().getSpec().getRules()
         .get(0).getHost()).isEqualTo("moved.example.com");
   }
 
@@ -324,21 +310,21 @@ class HostileInputIT {
   @Order(4)
   void appsStoredBeforeTheCrdTightenedCanStillBeDeleted() {
     Map<String, String> stored = Map.of("tightened", "spec: {port: not-a-number}", "stored-without-spec", "");
-    cluster.applyPermissiveCrd();
-    stored.forEach(bad::create);
+    sdo.cluster().applyPermissiveCrd();
+    stored.forEach(bad()::create);
     for (String name : stored.keySet()) {
       Wait.await(name + " has the operator's finalizer").until(() ->
-          !bad.app(name).get().getMetadata().getFinalizers().isEmpty());
+          !bad().app(name).get().getMetadata().getFinalizers().isEmpty());
     }
-    cluster.applyCrd();
+    sdo.cluster().applyCrd();
 
-    stored.keySet().forEach(name -> bad.app(name).delete());
+    stored.keySet().forEach(name -> bad().app(name).delete());
     for (String name : stored.keySet()) {
-      Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad.app(name).get()).as(() -> "operator log:\n"
-          + operator.log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
+      Wait.await(name + " deleted").untilAsserted(() -> assertThat(bad().app(name).get()).as(() -> "operator log:\n"
+          + sdo.operator().log().lines().filter(l -> l.contains(name) || l.contains("ERROR"))
           .collect(Collectors.joining("\n"))).isNull());
     }
-    assertThat(good.condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
+    assertThat(good().condition("neighbour", Conditions.READY).get("status")).isEqualTo(Conditions.TRUE);
   }
 
   private static final String POLICY_MESSAGE = "Ingresses are frozen in this namespace";
@@ -369,7 +355,7 @@ class HostileInputIT {
   }
 
   private static void liftPolicy() {
-    cluster.kubectl("delete", "--ignore-not-found", "validatingadmissionpolicybinding/" + POLICY,
+    sdo.cluster().kubectl("delete", "--ignore-not-found", "validatingadmissionpolicybinding/" + POLICY,
         "validatingadmissionpolicy/" + POLICY);
   }
 }

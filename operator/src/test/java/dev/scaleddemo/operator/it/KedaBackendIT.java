@@ -2,12 +2,13 @@ package dev.scaleddemo.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.manifest.ScaledObjectManifest;
+import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.nio.file.Path;
@@ -16,12 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Keda backend with the packaged operator (its generated RBAC) on the real control plane: first without KEDA's
@@ -37,58 +38,44 @@ class KedaBackendIT {
   static final String KEDA_APP_SPEC = "spec:\n  scaling: {backend: Keda}\n  metric: {counter: keda_it_clicks_total}\n";
   static final String ADAPTER_APP_SPEC = "spec:\n  metric: {counter: switch_it_clicks_total}\n";
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps apps;
-  static OperatorProcess operator;
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.startedByTests().namespaces(NS);
 
   @BeforeAll
   static void start() {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    apps = new Apps(client, NS);
-    cluster.createNamespace(NS);
-    cluster.kubectl("delete", "crd", SCALED_OBJECT_CRD, "--ignore-not-found", "--wait=true");
-    operator = OperatorProcess.start(cluster, "keda-it", Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (client != null) {
-      client.close();
-    }
+    sdo.cluster().kubectl("delete", "crd", SCALED_OBJECT_CRD, "--ignore-not-found", "--wait=true");
+    sdo.start("keda-it");
   }
 
   /** Without KEDA's CRD: the Keda app says so (and stalls), the PrometheusAdapter app is reconciled as ever. */
   @Test
   @Order(1)
   void missingKedaCrdIsAConditionAndTheAdapterBackendStillWorks() {
-    apps.create(KEDA_APP, KEDA_APP_SPEC);
-    apps.create(ADAPTER_APP, ADAPTER_APP_SPEC);
-    Apps.await("KedaCRDMissing reported").until(() -> hasCondition(KEDA_APP, "ScaledObjectReady", "False",
-        "KedaCRDMissing") && hasCondition(KEDA_APP, "Stalled", "True", "KedaCRDMissing"));
-    assertThat(apps.condition(KEDA_APP, "Ready")).containsEntry("status", "False")
-        .containsEntry("reason", "KedaCRDMissing");
-    assertThat(apps.condition(KEDA_APP, "AdapterRuleSynced")).as("no adapter rule on the Keda backend").isNull();
-    assertThat(client.apps().deployments().inNamespace(NS).withName(KEDA_APP).get()).isNotNull();
+    sdo.apps().create(KEDA_APP, KEDA_APP_SPEC);
+    sdo.apps().create(ADAPTER_APP, ADAPTER_APP_SPEC);
+    Apps.await("KedaCRDMissing reported").until(() -> sdo.apps().hasCondition(KEDA_APP,
+        Conditions.SCALED_OBJECT_READY, Conditions.FALSE, Conditions.KEDA_CRD_MISSING)
+        && sdo.apps().hasCondition(KEDA_APP, Conditions.STALLED, Conditions.TRUE, Conditions.KEDA_CRD_MISSING));
+    assertThat(sdo.apps().condition(KEDA_APP, Conditions.READY)).containsEntry("status", Conditions.FALSE)
+        .containsEntry("reason", Conditions.KEDA_CRD_MISSING);
+    assertThat(sdo.apps().condition(KEDA_APP, Conditions.ADAPTER_RULE_SYNCED)).as("no adapter rule on the Keda backend")
+        .isNull();
+    assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(KEDA_APP).get()).isNotNull();
     assertThat(hpa(KEDA_APP)).as("no HPA of ours on the Keda backend").isNull();
     assertThat(adapterRules()).doesNotContain("keda_it_clicks_per_second");
 
     Apps.await("adapter app's HPA and rule").until(() -> hpa(ADAPTER_APP) != null
-        && hasCondition(ADAPTER_APP, "AdapterRuleSynced", "True", null));
+        && sdo.apps().hasCondition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED, Conditions.TRUE, null));
     assertThat(adapterRules()).contains("switch_it_clicks_per_second");
-    assertThat(operator.isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
+    assertThat(sdo.operator().isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
   }
 
   /** KEDA's CRD installed while the operator runs: the ScaledObject appears without a restart. */
   @Test
   @Order(2)
   void kedaCrdInstalledLaterBringsTheScaledObject() {
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", kedaCrd().toString());
-    cluster.awaitEstablished(SCALED_OBJECT_CRD);
+    sdo.cluster().kubectl("apply", "--server-side", "--force-conflicts", "-f", kedaCrd().toString());
+    sdo.cluster().awaitEstablished(SCALED_OBJECT_CRD);
     Apps.await("ScaledObject created").atMost(Duration.ofSeconds(90))
         .until(() -> scaledObjects().withName(KEDA_APP).get() != null);
     GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
@@ -98,8 +85,9 @@ class KedaBackendIT {
     assertThat(spec.get("triggers").toString()).contains("type=" + ScaledObjectManifest.PROMETHEUS_TRIGGER)
         .contains("keda_it_clicks_total{namespace=\"" + NS + "\",service=\"" + KEDA_APP + "\"}[2m]");
     // KEDA does not run here: the ScaledObject never becomes Ready, and the app says so
-    Apps.await("ScaledObjectNotReady").until(() -> hasCondition(KEDA_APP, "ScaledObjectReady", "False",
-        "ScaledObjectNotReady") && hasCondition(KEDA_APP, "Stalled", "False", null));
+    Apps.await("ScaledObjectNotReady").until(() -> sdo.apps().hasCondition(KEDA_APP, Conditions.SCALED_OBJECT_READY,
+        Conditions.FALSE, Conditions.SCALED_OBJECT_NOT_READY)
+        && sdo.apps().hasCondition(KEDA_APP, Conditions.STALLED, Conditions.FALSE, null));
     assertThat(hpa(KEDA_APP)).isNull();
   }
 
@@ -112,7 +100,7 @@ class KedaBackendIT {
   @Order(3)
   void switchingBackendsKeepsTheReplicasAndOneAutoscaler() {
     // the adapter's HPA has no metric here (no adapter serves it), so it leaves the replicas as they are
-    cluster.kubectl("-n", NS, "scale", "deployment", ADAPTER_APP, "--replicas=3");
+    sdo.cluster().kubectl("-n", NS, "scale", "deployment", ADAPTER_APP, "--replicas=3");
     Apps.await("3 replicas").until(() -> replicas(ADAPTER_APP) == 3);
     try (Sampler sampler = Sampler.watch("one HPA, >= 3 replicas", Duration.ofMillis(200), () -> {
       List<String> v = new ArrayList<>();
@@ -125,16 +113,18 @@ class KedaBackendIT {
       Apps.await("ScaledObject instead of the HPA and the adapter rule").until(() ->
           scaledObjects().withName(ADAPTER_APP).get() != null && hpa(ADAPTER_APP) == null
               && !adapterRules().contains("switch_it_clicks_per_second"));
-      Apps.await("status on the Keda backend").until(() -> apps.condition(ADAPTER_APP, "AdapterRuleSynced") == null
-          && hasCondition(ADAPTER_APP, "ScaledObjectReady", "False", "ScaledObjectNotReady"));
+      Apps.await("status on the Keda backend").until(() ->
+          sdo.apps().condition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED) == null
+              && sdo.apps().hasCondition(ADAPTER_APP, Conditions.SCALED_OBJECT_READY, Conditions.FALSE,
+                  Conditions.SCALED_OBJECT_NOT_READY));
 
       patchBackend("PrometheusAdapter");
       Apps.await("HPA and adapter rule instead of the ScaledObject").until(() ->
           scaledObjects().withName(ADAPTER_APP).get() == null && hpa(ADAPTER_APP) != null
               && adapterRules().contains("switch_it_clicks_per_second"));
       Apps.await("status on the PrometheusAdapter backend").until(() ->
-          apps.condition(ADAPTER_APP, "ScaledObjectReady") == null
-              && hasCondition(ADAPTER_APP, "AdapterRuleSynced", "True", null));
+          sdo.apps().condition(ADAPTER_APP, Conditions.SCALED_OBJECT_READY) == null
+              && sdo.apps().hasCondition(ADAPTER_APP, Conditions.ADAPTER_RULE_SYNCED, Conditions.TRUE, null));
       Sampler.holds("replicas after the switch", Duration.ofSeconds(10), Duration.ofMillis(200),
           () -> replicas(ADAPTER_APP), 3);
       sampler.stopAndAssert(20);
@@ -149,7 +139,7 @@ class KedaBackendIT {
   @Test
   @Order(4)
   void fallbackAndPauseAreKedasOwn() {
-    cluster.kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused=true");
+    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, Annotations.PAUSED + "=true");
     patchOnMetricLoss("{\"policy\":\"Fallback\",\"fallbackReplicas\":2,\"after\":\"1m\"}");
     Apps.await("fallback and pause on the ScaledObject").untilAsserted(() -> {
       GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
@@ -158,7 +148,7 @@ class KedaBackendIT {
       assertThat(((Map<?, ?>) so.getAdditionalProperties().get("spec")).get("fallback"))
           .isEqualTo(Map.of("failureThreshold", 4, "replicas", 2, "behavior", "currentReplicasIfHigher"));
     });
-    cluster.kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, "scaleddemo.dev/paused-");
+    sdo.cluster().kubectl("-n", NS, "annotate", "scaleddemoapp", KEDA_APP, Annotations.PAUSED + "-");
     patchOnMetricLoss("{\"policy\":\"Hold\"}");
     Apps.await("pause and fallback lifted").untilAsserted(() -> {
       GenericKubernetesResource so = scaledObjects().withName(KEDA_APP).get();
@@ -168,17 +158,17 @@ class KedaBackendIT {
   }
 
   private void patchOnMetricLoss(String json) {
-    cluster.kubectl("-n", NS, "patch", "scaleddemoapp", KEDA_APP, "--type=merge", "-p",
+    sdo.cluster().kubectl("-n", NS, "patch", "scaleddemoapp", KEDA_APP, "--type=merge", "-p",
         "{\"spec\":{\"scaling\":{\"onMetricLoss\":" + json + "}}}");
   }
 
   private void patchBackend(String backend) {
-    cluster.kubectl("-n", NS, "patch", "scaleddemoapp", ADAPTER_APP, "--type=merge", "-p",
+    sdo.cluster().kubectl("-n", NS, "patch", "scaleddemoapp", ADAPTER_APP, "--type=merge", "-p",
         "{\"spec\":{\"scaling\":{\"backend\":\"" + backend + "\"}}}");
   }
 
   static Path kedaCrd() {
-    var r = LocalCluster.exec(cluster.root(), Map.of(), Duration.ofMinutes(5), null, "bash", "hack/build-keda.sh",
+    var r = LocalCluster.exec(sdo.cluster().root(), Map.of(), Duration.ofMinutes(5), null, "bash", "hack/build-keda.sh",
         "crds");
     assertThat(r.code()).as(r.output()).isZero();
     String[] lines = r.stdout().strip().split("\n");
@@ -187,28 +177,24 @@ class KedaBackendIT {
 
   static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> scaledObjects() {
-    return client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject").inNamespace(NS);
+    return sdo.client().genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject").inNamespace(NS);
   }
 
   static HorizontalPodAutoscaler hpa(String name) {
-    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
+    return sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
   }
 
   static int replicas(String name) {
-    var d = client.apps().deployments().inNamespace(NS).withName(name).get();
+    var d = sdo.client().apps().deployments().inNamespace(NS).withName(name).get();
     return d == null || d.getSpec().getReplicas() == null ? -1 : d.getSpec().getReplicas();
   }
 
   static String adapterRules() {
-    var cm = client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP)
+    var cm = sdo.client().configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+        .withName(LocalCluster.ADAPTER_CONFIG_MAP)
         .get();
     String record = cm.getMetadata().getAnnotations() == null ? null
         : cm.getMetadata().getAnnotations().get(AdapterRules.RECORD_ANNOTATION);
     return AdapterRules.Record.parse(record).rules().keySet() + " " + cm.getData();
-  }
-
-  static boolean hasCondition(String app, String type, String status, String reason) {
-    Map<String, Object> c = apps.condition(app, type);
-    return c != null && status.equals(c.get("status")) && (reason == null || reason.equals(c.get("reason")));
   }
 }

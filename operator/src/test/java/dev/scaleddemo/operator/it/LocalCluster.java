@@ -362,6 +362,11 @@ public final class LocalCluster {
         AdapterRules.RECORD_ANNOTATION + "-");
   }
 
+  /** {@code kubectl apply} of {@code samples/<file>} in {@code namespace}, as the README's tutorial does. */
+  public void applySample(String namespace, String file) {
+    kubectl("-n", namespace, "apply", "-f", root.resolve("samples").resolve(file).toString());
+  }
+
   /** Creates namespace {@code name} and waits for its default ServiceAccount, which pods need. */
   public void createNamespace(String name) {
     kubectlStdin(namespaceYaml(name), "apply", "-f", "-");

@@ -4,27 +4,24 @@ import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
+import dev.scaleddemo.operator.status.Conditions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged operator as a separate process, authenticated with its generated RBAC: steady state without writes,
@@ -44,34 +41,10 @@ class OperatorLifecycleIT {
   static final Duration INTERVAL_SLACK = Duration.ofSeconds(3);
   static final String NS = "sdo-life-" + UUID.randomUUID().toString().substring(0, 8);
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps apps;
-  static OperatorProcess operator;
-
-  @BeforeAll
-  static void cluster() throws IOException {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    apps = new Apps(client, NS);
-    cluster.createNamespace(NS);
-  }
-
-  @AfterAll
-  static void cleanUp() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (client != null) {
-      client.close();
-    }
-  }
-
-  static OperatorProcess startOperator(String name) {
-    return OperatorProcess.start(cluster, name, Map.of(
-        "quarkus.operator-sdk.controllers.\"scaleddemoappreconciler\".max-reconciliation-interval",
-        MAX_RECONCILIATION_INTERVAL.toString()));
-  }
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.startedByTests().namespaces(NS).property(
+      "quarkus.operator-sdk.controllers.\"scaleddemoappreconciler\".max-reconciliation-interval",
+      MAX_RECONCILIATION_INTERVAL.toString());
 
   // ------------------------------------------------------------------------------------------------ steady state
 
@@ -82,34 +55,35 @@ class OperatorLifecycleIT {
   @Test
   @Order(1)
   void steadyStateMakesNoWrites() throws Exception {
-    operator = startOperator("operator-a");
-    cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+    sdo.start("operator-a");
+    sdo.cluster().applySample(NS, "prometheus-demo-app.yaml");
     String name = "prometheus-demo-app";
-    apps.awaitReady(name);
+    sdo.apps().awaitReady(name);
     await("Deployment ready").until(() -> {
-      var d = client.apps().deployments().inNamespace(NS).withName(name).get();
+      var d = sdo.client().apps().deployments().inNamespace(NS).withName(name).get();
       return d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() >= 1;
     });
 
     // settled: the HPA controller has had its say and the status reflects it
     await("operator quiet for 10 s").atMost(Duration.ofMinutes(2)).until(() ->
-        AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(10)));
+        AuditLog.lastWrite(sdo.cluster().auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(10)));
 
     assertThat(operatorWrites(Instant.EPOCH)).as("the audit log records the operator's writes (it created the"
         + " children): the filter below is not vacuous").extracting(e -> e.path("verb").asText()).contains("patch");
     Instant windowStart = Instant.now();
-    int reconcilesBefore = reconcileCount(operator);
+    int reconcilesBefore = reconcileCount(sdo.operator());
     // foreign edits that wake the operator's informers without changing anything it owns
-    cluster.kubectl("-n", NS, "label", "service", name, "example.org/team=web");
-    cluster.kubectl("-n", NS, "annotate", "hpa", name, "example.org/reviewed=yes");
-    cluster.kubectl("-n", NS, "annotate", "sda", name, "example.org/note=hello");
+    sdo.cluster().kubectl("-n", NS, "label", "service", name, "example.org/team=web");
+    sdo.cluster().kubectl("-n", NS, "annotate", "hpa", name, "example.org/reviewed=yes");
+    sdo.cluster().kubectl("-n", NS, "annotate", "sda", name, "example.org/note=hello");
     Thread.sleep(EDITS_SETTLE.toMillis());
     // a quiet sub-window without edits: only periodic reconciles, at least two, never further apart than the
     // overridden interval (the default, 10 minutes, would give none)
     LocalDateTime quietStart = LocalDateTime.now();
     Thread.sleep(QUIET_WINDOW.toMillis());
     LocalDateTime quietEnd = LocalDateTime.now();
-    List<LocalDateTime> times = operator.reconcileTimes(NS + "/").stream().filter(t -> t.isBefore(quietEnd)).toList();
+    List<LocalDateTime> times = sdo.operator().reconcileTimes(NS + "/").stream().filter(t -> t.isBefore(quietEnd))
+        .toList();
     List<LocalDateTime> quiet = times.stream().filter(t -> t.isAfter(quietStart)).toList();
     assertThat(quiet).as("periodic reconciles in the quiet %s", QUIET_WINDOW).hasSizeGreaterThanOrEqualTo(2);
     List<LocalDateTime> span = new java.util.ArrayList<>(times.subList(times.size() - quiet.size() - 1, times.size()));
@@ -120,7 +94,7 @@ class OperatorLifecycleIT {
           .isLessThanOrEqualTo(MAX_RECONCILIATION_INTERVAL.plus(INTERVAL_SLACK));
     }
 
-    int reconciles = reconcileCount(operator) - reconcilesBefore;
+    int reconciles = reconcileCount(sdo.operator()) - reconcilesBefore;
     List<JsonNode> writes = operatorWrites(windowStart);
     assertThat(reconciles).as("reconciles in the window (periodic and from the foreign edits)")
         .isGreaterThanOrEqualTo(3);
@@ -137,18 +111,20 @@ class OperatorLifecycleIT {
   @Order(2)
   void restartedOperatorConvergesOnWhatChangedWhileItWasDown() throws Exception {
     String name = "prometheus-demo-app";
-    if (operator == null || !operator.isAlive()) {
-      operator = startOperator("operator-a");
-      cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+    if (sdo.operator() == null || !sdo.operator().isAlive()) {
+      sdo.start("operator-a");
+      sdo.cluster().applySample(NS, "prometheus-demo-app.yaml");
     }
-    apps.awaitReady(name);
-    String deploymentUid = client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid();
-    String serviceUid = client.services().inNamespace(NS).withName(name).get().getMetadata().getUid();
+    sdo.apps().awaitReady(name);
+    String deploymentUid = sdo.client().apps().deployments().inNamespace(NS).withName(name).get().getMetadata()
+        .getUid();
+    String serviceUid = sdo.client().services().inNamespace(NS).withName(name).get().getMetadata().getUid();
 
-    operator.stop();
-    cluster.kubectl("-n", NS, "patch", "sda", name, "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":7}}}");
-    cluster.kubectl("-n", NS, "delete", "service", name);
-    cluster.kubectlStdin("""
+    sdo.operator().stop();
+    sdo.cluster().kubectl("-n", NS, "patch", "sda", name, "--type=merge", "-p",
+        "{\"spec\":{\"scaling\":{\"maxReplicas\":7}}}");
+    sdo.cluster().kubectl("-n", NS, "delete", "service", name);
+    sdo.cluster().kubectlStdin("""
         apiVersion: scaleddemo.dev/v1alpha1
         kind: ScaledDemoApp
         metadata:
@@ -157,22 +133,23 @@ class OperatorLifecycleIT {
           metric:
             counter: while_down_clicks_total
         """, "-n", NS, "apply", "-f", "-");
-    long generation = apps.generation(name);
+    long generation = sdo.apps().generation(name);
     Thread.sleep(2000);
-    assertThat(client.services().inNamespace(NS).withName(name).get()).as("nothing repairs while down").isNull();
+    assertThat(sdo.client().services().inNamespace(NS).withName(name).get()).as("nothing repairs while down").isNull();
 
-    operator = startOperator("operator-a");
+    sdo.start("operator-a");
     await("HPA follows the edit made while down").until(() -> {
-      var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
+      var hpa = sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
       return hpa != null && hpa.getSpec().getMaxReplicas() == 7;
     });
-    await("Service restored").until(() -> client.services().inNamespace(NS).withName(name).get() != null);
-    assertThat(client.services().inNamespace(NS).withName(name).get().getMetadata().getUid()).isNotEqualTo(serviceUid);
-    await("status observes the new generation").until(() -> apps.observedGeneration(name) == generation);
-    apps.awaitReady("while-down");
-    assertThat(client.apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid())
+    await("Service restored").until(() -> sdo.client().services().inNamespace(NS).withName(name).get() != null);
+    assertThat(sdo.client().services().inNamespace(NS).withName(name).get().getMetadata().getUid())
+        .isNotEqualTo(serviceUid);
+    await("status observes the new generation").until(() -> sdo.apps().observedGeneration(name) == generation);
+    sdo.apps().awaitReady("while-down");
+    assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(name).get().getMetadata().getUid())
         .as("the Deployment was kept, not recreated").isEqualTo(deploymentUid);
-    await("adapter rule of the app created while down").until(() -> client.configMaps()
+    await("adapter rule of the app created while down").until(() -> sdo.client().configMaps()
         .inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP).get()
         .getData().get("config.yaml").contains("while_down_clicks_total"));
   }
@@ -186,15 +163,16 @@ class OperatorLifecycleIT {
   @Test
   @Order(3)
   void serviceMonitorCrdInstalledAfterTheOperatorStarted() throws Exception {
-    if (operator != null) {
-      operator.stop();
+    if (sdo.operator() != null) {
+      sdo.operator().stop();
     }
-    Path smCrd = cluster.kubectlBinary().getParent().getParent().resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
-    cluster.kubectl("delete", "crd", LocalCluster.SERVICE_MONITOR_CRD, "--wait=true");
+    Path smCrd = sdo.cluster().kubectlBinary().getParent().getParent()
+        .resolve("crds/monitoring.coreos.com_servicemonitors.yaml");
+    sdo.cluster().kubectl("delete", "crd", LocalCluster.SERVICE_MONITOR_CRD, "--wait=true");
     try {
-      operator = startOperator("operator-b");
+      sdo.start("operator-b");
       String name = "no-monitoring-yet";
-      cluster.kubectlStdin("""
+      sdo.cluster().kubectlStdin("""
           apiVersion: scaleddemo.dev/v1alpha1
           kind: ScaledDemoApp
           metadata:
@@ -203,37 +181,33 @@ class OperatorLifecycleIT {
             metric:
               counter: late_crd_clicks_total
           """, "-n", NS, "apply", "-f", "-");
-      await("monitoring reported off").until(() -> {
-        Map<String, Object> c = apps.condition(name, "MonitoringAvailable");
-        return c != null && "False".equals(c.get("status")) && "ServiceMonitorCRDMissing".equals(c.get("reason"));
-      });
+      await("monitoring reported off").until(() -> sdo.apps().hasCondition(name, Conditions.MONITORING_AVAILABLE,
+          Conditions.FALSE, Conditions.SERVICE_MONITOR_CRD_MISSING));
       await("HPA reconciled without monitoring").until(() ->
-          client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get() != null);
-      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()).isNotNull();
-      assertThat(operator.isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
+          sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get() != null);
+      assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(name).get()).isNotNull();
+      assertThat(sdo.operator().isAlive()).as("a missing CRD is a condition, not a crash").isTrue();
 
-      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
-      cluster.awaitEstablished(LocalCluster.SERVICE_MONITOR_CRD);
+      sdo.cluster().kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
+      sdo.cluster().awaitEstablished(LocalCluster.SERVICE_MONITOR_CRD);
       MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> sms =
-          client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
+          sdo.client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor");
       await("ServiceMonitor appears once the CRD is there").atMost(Duration.ofSeconds(90))
           .until(() -> sms.inNamespace(NS).withName(name).get() != null);
-      await("monitoring reported on").until(() -> {
-        Map<String, Object> c = apps.condition(name, "MonitoringAvailable");
-        return c != null && "True".equals(c.get("status"));
-      });
+      await("monitoring reported on").until(() ->
+          sdo.apps().hasCondition(name, Conditions.MONITORING_AVAILABLE, Conditions.TRUE, null));
       // the apps from the earlier tests lost theirs with the CRD; they get them back too
       await("earlier app's ServiceMonitor restored").atMost(Duration.ofSeconds(90))
           .until(() -> sms.inNamespace(NS).withName("prometheus-demo-app").get() != null);
     } finally {
-      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
+      sdo.cluster().kubectl("apply", "--server-side", "--force-conflicts", "-f", smCrd.toString());
     }
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
 
   static List<JsonNode> operatorWrites(Instant since) throws IOException {
-    return AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, since);
+    return AuditLog.writes(sdo.cluster().auditLog(), OperatorProcess.USER, since);
   }
 
   static int reconcileCount(OperatorProcess op) {

@@ -42,7 +42,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
 
-  private OperatorProcess(String name, Process process, Path log) {
+  OperatorProcess(String name, Process process, Path log) {
     this.name = name;
     this.process = process;
     this.log = log;

@@ -7,15 +7,13 @@ import dev.scaleddemo.operator.api.v1alpha1.Annotations;
 import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pause, resume and the metric-loss policy with the packaged operator on the real control plane. This cluster runs
@@ -28,56 +26,35 @@ class PauseAndFallbackIT {
   /** The controller-manager syncs HPAs every 5 s here (hack/cluster.sh); a reconcile and a rollout on top. */
   static final Duration HPA_SLACK = Duration.ofSeconds(25);
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps apps;
-  static OperatorProcess operator;
-
-  @BeforeAll
-  static void start() {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    apps = new Apps(client, NS);
-    cluster.createNamespace(NS);
-    operator = OperatorProcess.start(cluster, "daytwo", Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (operator != null) operator.stop();
-    if (client != null) client.close();
-  }
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.process("daytwo").namespaces(NS);
 
   static HorizontalPodAutoscaler hpa(String name) {
-    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
+    return sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get();
   }
 
   static Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(NS).withName(name).get();
+    return sdo.client().apps().deployments().inNamespace(NS).withName(name).get();
   }
 
   static Object status(String name, String field) {
-    var status = (Map<?, ?>) apps.app(name).get().getAdditionalProperties().get("status");
+    var status = (Map<?, ?>) sdo.apps().app(name).get().getAdditionalProperties().get("status");
     return status == null ? null : status.get(field);
   }
 
   static String column(String name, String column) {
-    List<String> lines = cluster.kubectl("-n", NS, "get", "sda", name).lines().toList();
-    List<String> header = List.of(lines.get(0).trim().split("\\s+"));
-    return lines.get(1).trim().split("\\s+")[header.indexOf(column)];
+    return KubectlTable.firstRow(sdo.cluster().kubectl("-n", NS, "get", "sda", name)).get(column);
   }
 
   static void annotate(String name, String... annotations) {
     List<String> args = new java.util.ArrayList<>(List.of("-n", NS, "annotate", "--overwrite", "sda", name));
     args.addAll(List.of(annotations));
-    cluster.kubectl(args.toArray(String[]::new));
+    sdo.cluster().kubectl(args.toArray(String[]::new));
   }
 
   static void awaitCondition(String name, String type, String status, String reason) {
-    await(name + ": " + type + "=" + status + " " + reason).until(() -> {
-      Map<String, Object> c = apps.condition(name, type);
-      return c != null && status.equals(c.get("status")) && reason.equals(c.get("reason"));
-    });
+    await(name + ": " + type + "=" + status + " " + reason)
+        .until(() -> sdo.apps().hasCondition(name, type, status, reason));
   }
 
   static void awaitBounds(String name, int min, int max, int replicas) {
@@ -90,19 +67,19 @@ class PauseAndFallbackIT {
   }
 
   static String describe(String name) {
-    return cluster.kubectl("-n", NS, "describe", "sda", name);
+    return sdo.cluster().kubectl("-n", NS, "describe", "sda", name);
   }
 
   @Test
   void fallbackAppliesAfterTheDelayWhileHoldKeepsTheReplicas() {
-    apps.create("fallback", """
+    sdo.apps().create("fallback", """
         spec:
           scaling:
             minReplicas: 1
             maxReplicas: 5
             onMetricLoss: {policy: Fallback, fallbackReplicas: 3, after: 30s}
         """);
-    apps.create("hold", "spec:\n  scaling: {minReplicas: 1, maxReplicas: 5}\n");
+    sdo.apps().create("hold", "spec:\n  scaling: {minReplicas: 1, maxReplicas: 5}\n");
     awaitCondition("fallback", Conditions.FALLBACK, Conditions.TRUE, Conditions.METRIC_MISSING);
     Instant missingSince = Instant.parse((String) ((Map<?, ?>) status("fallback", "metric")).get("missingSince"));
     awaitBounds("fallback", 3, 5, 3);
@@ -129,7 +106,8 @@ class PauseAndFallbackIT {
     awaitCondition("fallback", Conditions.PAUSED, Conditions.TRUE, Conditions.PAUSED_BY_ANNOTATION);
     assertThat(status("fallback", "pausedReplicas")).isEqualTo(3);
     awaitBounds("fallback", 3, 3, 3);
-    assertThat(apps.condition("fallback", Conditions.FALLBACK).get("reason")).isEqualTo(Conditions.SUSPENDED_BY_PAUSE);
+    assertThat(sdo.apps().condition("fallback", Conditions.FALLBACK).get("reason"))
+        .isEqualTo(Conditions.SUSPENDED_BY_PAUSE);
     annotate("fallback", Annotations.PAUSED + "-");
     awaitCondition("fallback", Conditions.FALLBACK, Conditions.TRUE, Conditions.METRIC_MISSING);
     awaitBounds("fallback", 3, 5, 3);
@@ -138,24 +116,24 @@ class PauseAndFallbackIT {
 
   @Test
   void pauseAtACountHoldsItRepairsChildrenRefusesGarbageAndResumes() {
-    apps.create("paused", "spec:\n  scaling: {minReplicas: 2, maxReplicas: 6}\n");
-    apps.awaitReady("paused");
+    sdo.apps().create("paused", "spec:\n  scaling: {minReplicas: 2, maxReplicas: 6}\n");
+    sdo.apps().awaitReady("paused");
     annotate("paused", Annotations.PAUSED_REPLICAS + "=4");
     awaitCondition("paused", Conditions.PAUSED, Conditions.TRUE, Conditions.PAUSED_BY_ANNOTATION);
     awaitBounds("paused", 4, 4, 4);
     assertThat(status("paused", "pausedReplicas")).isEqualTo(4);
     assertThat(column("paused", "MODE")).isEqualTo("Paused");
-    apps.awaitReady("paused"); // a pause is no fault
+    sdo.apps().awaitReady("paused"); // a pause is no fault
 
     // a child deleted by hand while paused comes back paused
-    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("paused").delete();
+    sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("paused").delete();
     await("HPA recreated").until(() -> { var h = hpa("paused"); return h != null && h.getMetadata().getDeletionTimestamp() == null; });
     awaitBounds("paused", 4, 4, 4);
 
     // an unreadable value: Ready=False naming the annotation, the pause in force stays
     annotate("paused", Annotations.PAUSED_REPLICAS + "=four");
     awaitCondition("paused", Conditions.READY, Conditions.FALSE, Conditions.INVALID_PAUSE_ANNOTATION);
-    assertThat(apps.condition("paused", Conditions.READY).get("message").toString())
+    assertThat(sdo.apps().condition("paused", Conditions.READY).get("message").toString())
         .contains(Annotations.PAUSED_REPLICAS);
     int samples = Sampler.holds("the pause in force is kept", Duration.ofSeconds(6), Duration.ofSeconds(1),
         () -> List.of(hpa("paused").getSpec().getMinReplicas(), hpa("paused").getSpec().getMaxReplicas(),

@@ -29,12 +29,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CI-sized variant of {@code hack/bench/scale.sh}: 100 apps in 5 namespaces (one counter each) applied at
@@ -70,28 +70,19 @@ class ScaleIT {
   static final int FOREIGN_WRITERS = 4;
   static final Duration STEADY_WINDOW = Duration.ofSeconds(20);
 
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.process("scale-a").namespaces(
+      java.util.stream.IntStream.range(0, NAMESPACES).mapToObj(ScaleIT::namespace).toArray(String[]::new));
+  // the fixture under the names the scenarios use
   static LocalCluster cluster;
   static KubernetesClient client;
   static OperatorProcess operator;
 
   @BeforeAll
-  static void cluster() {
-    cluster = LocalCluster.get();
-    client = cluster.newClient();
-    for (int i = 0; i < NAMESPACES; i++) {
-      cluster.createNamespace(namespace(i));
-    }
-    operator = OperatorProcess.start(cluster, "scale-a", Map.of());
-  }
-
-  @AfterAll
-  static void cleanUp() {
-    if (operator != null) {
-      operator.stop();
-    }
-    if (client != null) {
-      client.close();
-    }
+  static void fixture() {
+    cluster = sdo.cluster();
+    client = sdo.client();
+    operator = sdo.operator();
   }
 
   static String namespace(int i) {
@@ -177,7 +168,7 @@ class ScaleIT {
     awaitOperatorQuiet();
     operator.stop();
     Instant start = Instant.now();
-    operator = OperatorProcess.start(cluster, "scale-b", Map.of());
+    operator = sdo.start("scale-b");
     Set<String> all = new java.util.TreeSet<>();
     for (int k = 0; k < APPS; k++) {
       all.add(namespace(k % NAMESPACES) + "/app-" + k);

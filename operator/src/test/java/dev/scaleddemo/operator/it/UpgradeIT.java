@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Upgrade from the previous release (the commit in {@code hack/previous-release}, built by
@@ -38,49 +37,38 @@ class UpgradeIT {
       "upgrade-a", "upgrade_a_clicks_total", "upgrade-b", "upgrade_b_clicks_total");
   static final Duration RULE_SAMPLE_INTERVAL = Duration.ofMillis(200);
 
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static Apps apps;
+  @RegisterExtension
+  static final OperatorUnderTest sdo = OperatorUnderTest.startedByTests().namespaces(NS);
   static Path previous;
 
   @BeforeAll
-  static void setUp() throws IOException {
-    cluster = LocalCluster.get();
-    previous = LocalCluster.build(cluster.root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
-    client = cluster.newClient();
-    apps = new Apps(client, NS);
-    cluster.createNamespace(NS);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (client != null) {
-      client.close();
-    }
+  static void buildPreviousRelease() {
+    previous = LocalCluster.build(sdo.cluster().root(), "hack/build-previous-release.sh", Duration.ofMinutes(20));
   }
 
   @Test
   void upgradeFromThePreviousReleaseKeepsRunningAppsIntact() throws Exception {
     String commit = Files.readString(previous.resolve("commit")).strip();
     // --- the previous release, as it was installed: its CRD, its RBAC, its operator
-    cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f", previous.resolve(LocalCluster.CRD_FILE).toString());
-    OperatorProcess old = OperatorProcess.start(cluster, "previous-" + commit.substring(0, 7),
-        previous.resolve("quarkus-app"), previous.resolve("kubernetes.yml"), Map.of());
+    sdo.cluster().kubectl("apply", "--server-side", "--force-conflicts", "-f",
+        previous.resolve(LocalCluster.CRD_FILE).toString());
+    OperatorProcess old = sdo.start("previous-" + commit.substring(0, 7), previous.resolve("quarkus-app"),
+        previous.resolve("kubernetes.yml"));
     Sampler ruleWatcher = null;
-    OperatorProcess current = null;
     try {
       assertThat(missingRules()).as("control: the rule check sees the rules of apps not created yet missing")
           .hasSize(COUNTERS.size());
-      cluster.kubectl("-n", NS, "apply", "-f", cluster.root().resolve("samples/prometheus-demo-app.yaml").toString());
+      sdo.cluster().applySample(NS, "prometheus-demo-app.yaml");
       for (String name : List.of("upgrade-a", "upgrade-b")) {
-        apps.create(name, "spec: {metric: {counter: %s}, scaling: {maxReplicas: 5}}\n".formatted(COUNTERS.get(name)));
+        sdo.apps().create(name, "spec: {metric: {counter: %s}, scaling: {maxReplicas: 5}}\n"
+            .formatted(COUNTERS.get(name)));
       }
-      APPS.keySet().forEach(apps::awaitConverged);
+      APPS.keySet().forEach(sdo.apps()::awaitConverged);
       // what the HPA would do with load: scale through the scale subresource
-      APPS.forEach((name, replicas) -> cluster.kubectl("-n", NS, "scale", "deployment", name,
+      APPS.forEach((name, replicas) -> sdo.cluster().kubectl("-n", NS, "scale", "deployment", name,
           "--replicas=" + replicas));
       APPS.forEach((name, replicas) -> Wait.await(name + " at " + replicas + " ready replicas").until(() -> {
-        Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
+        Deployment d = sdo.client().apps().deployments().inNamespace(NS).withName(name).get();
         return d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas());
       }));
 
@@ -98,32 +86,31 @@ class UpgradeIT {
       ruleWatcher = Sampler.watch("adapter rules present throughout the upgrade", RULE_SAMPLE_INTERVAL,
           UpgradeIT::missingRules);
       old.stop();
-      cluster.kubectl("apply", "--server-side", "--force-conflicts", "-f",
-          cluster.root().resolve("operator/target/kubernetes/" + LocalCluster.CRD_FILE).toString());
+      sdo.cluster().kubectl("apply", "--server-side", "--force-conflicts", "-f",
+          sdo.cluster().root().resolve("operator/target/kubernetes/" + LocalCluster.CRD_FILE).toString());
       Instant upgradedAt = Instant.now();
-      current = OperatorProcess.start(cluster, "current", Map.of());
-
-      OperatorProcess op = current;
+      OperatorProcess current = sdo.start("current");
       for (String name : APPS.keySet()) {
         Wait.await("the new operator reconciled " + name)
-            .until(() -> op.reconciles(NS + "/" + name + " ") > 0);
-        apps.awaitConverged(name);
+            .until(() -> current.reconciles(NS + "/" + name + " ") > 0);
+        sdo.apps().awaitConverged(name);
       }
       // a spec change after the upgrade is reconciled by the new operator and observed in the status
-      cluster.kubectl("-n", NS, "patch", "sda", "upgrade-b", "--type=merge", "-p", "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
-      Wait.await("HPA of upgrade-b follows").until(() -> client.autoscaling().v2().horizontalPodAutoscalers()
+      sdo.cluster().kubectl("-n", NS, "patch", "sda", "upgrade-b", "--type=merge", "-p",
+          "{\"spec\":{\"scaling\":{\"maxReplicas\":4}}}");
+      Wait.await("HPA of upgrade-b follows").until(() -> sdo.client().autoscaling().v2().horizontalPodAutoscalers()
           .inNamespace(NS).withName("upgrade-b").get().getSpec().getMaxReplicas() == 4);
-      apps.awaitConverged("upgrade-b");
-      assertThat(apps.observedGeneration("upgrade-b")).isEqualTo(2);
+      sdo.apps().awaitConverged("upgrade-b");
+      assertThat(sdo.apps().observedGeneration("upgrade-b")).isEqualTo(2);
       Wait.await("the new operator settled").atMost(Duration.ofMinutes(2)).until(() ->
-          AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(5)));
+          AuditLog.lastWrite(sdo.cluster().auditLog(), OperatorProcess.USER).isBefore(Instant.now().minusSeconds(5)));
 
       // --- nothing running was disturbed
       assertThat(childUids()).as("no child deleted or recreated").isEqualTo(uidsBefore);
-      APPS.forEach((name, replicas) -> assertThat(client.apps().deployments().inNamespace(NS).withName(name).get()
+      APPS.forEach((name, replicas) -> assertThat(sdo.client().apps().deployments().inNamespace(NS).withName(name).get()
           .getSpec().getReplicas()).as("replicas of %s as the HPA set them", name).isEqualTo(replicas));
       boolean templateChanged = !golden(previous.resolve("golden"), "deployment.yaml")
-          .equals(golden(cluster.root().resolve("operator/src/test/resources/golden"), "deployment.yaml"));
+          .equals(golden(sdo.cluster().root().resolve("operator/src/test/resources/golden"), "deployment.yaml"));
       if (templateChanged) {
         // the release changed the pod template on purpose: exactly one rollout per app
         assertThat(replicaSets()).hasSize(replicaSetsBefore.size() + APPS.size());
@@ -153,16 +140,12 @@ class UpgradeIT {
       if (ruleWatcher != null) {
         ruleWatcher.close();
       }
-      old.stop();
-      if (current != null) {
-        current.stop();
-      }
     }
   }
 
   /** The apps' counters without a rule in the adapter ConfigMap; a missing ConfigMap or key misses them all. */
   static List<String> missingRules() {
-    var cm = client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+    var cm = sdo.client().configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
         .withName(LocalCluster.ADAPTER_CONFIG_MAP).get();
     String config = cm == null || cm.getData() == null ? null : cm.getData().get("config.yaml");
     if (config == null) {
@@ -181,36 +164,39 @@ class UpgradeIT {
           .forEach(o -> uids.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getUid()));
       return null;
     };
-    add.apply(client.apps().deployments().inNamespace(NS).list().getItems());
-    add.apply(client.services().inNamespace(NS).list().getItems());
-    add.apply(client.network().v1().ingresses().inNamespace(NS).list().getItems());
-    add.apply(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list().getItems());
-    add.apply(client.configMaps().inNamespace(NS).list().getItems());
-    add.apply(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(NS).list()
+    add.apply(sdo.client().apps().deployments().inNamespace(NS).list().getItems());
+    add.apply(sdo.client().services().inNamespace(NS).list().getItems());
+    add.apply(sdo.client().network().v1().ingresses().inNamespace(NS).list().getItems());
+    add.apply(sdo.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).list().getItems());
+    add.apply(sdo.client().configMaps().inNamespace(NS).list().getItems());
+    add.apply(sdo.client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(NS)
+        .list()
         .getItems());
     return uids;
   }
 
   private static Map<String, Long> deploymentGenerations() {
     Map<String, Long> generations = new TreeMap<>();
-    client.apps().deployments().inNamespace(NS).list().getItems()
+    sdo.client().apps().deployments().inNamespace(NS).list().getItems()
         .forEach(d -> generations.put(d.getMetadata().getName(), d.getMetadata().getGeneration()));
     return generations;
   }
 
   private static Set<String> replicaSets() {
     Set<String> names = new TreeSet<>();
-    client.apps().replicaSets().inNamespace(NS).list().getItems().forEach(rs -> names.add(rs.getMetadata().getName()));
+    sdo.client().apps().replicaSets().inNamespace(NS).list().getItems()
+        .forEach(rs -> names.add(rs.getMetadata().getName()));
     return names;
   }
 
   private static io.fabric8.kubernetes.api.model.ConfigMap adapterConfigMap() {
-    return client.configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE).withName(LocalCluster.ADAPTER_CONFIG_MAP)
+    return sdo.client().configMaps().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+        .withName(LocalCluster.ADAPTER_CONFIG_MAP)
         .get();
   }
 
   private static String adapterConfigHash() {
-    var annotations = client.apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
+    var annotations = sdo.client().apps().deployments().inNamespace(LocalCluster.ADAPTER_NAMESPACE)
         .withName(LocalCluster.ADAPTER_DEPLOYMENT).get().getSpec().getTemplate().getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(AdapterRules.CONFIG_HASH_ANNOTATION);
   }
