@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.status.Conditions;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -73,18 +71,6 @@ class ScaleIT {
   @RegisterExtension
   static final OperatorUnderTest sdo = OperatorUnderTest.process("scale-a").namespaces(
       java.util.stream.IntStream.range(0, NAMESPACES).mapToObj(ScaleIT::namespace).toArray(String[]::new));
-  // the fixture under the names the scenarios use
-  static LocalCluster cluster;
-  static KubernetesClient client;
-  static OperatorProcess operator;
-
-  @BeforeAll
-  static void fixture() {
-    cluster = sdo.cluster();
-    client = sdo.client();
-    operator = sdo.operator();
-  }
-
   static String namespace(int i) {
     return PREFIX + i;
   }
@@ -113,7 +99,7 @@ class ScaleIT {
     Instant start = Instant.now();
     ForeignAnnotator foreign = new ForeignAnnotator();
     try {
-      cluster.kubectlStdin(appsYaml(), "apply", "--server-side", "-f", "-");
+      sdo.cluster().kubectlStdin(appsYaml(), "apply", "--server-side", "-f", "-");
       // a bound for a hung operator, not a speed target: 100 apps took 2-5 minutes on 2 cores at load 20-30
       Apps.await(APPS + " apps Ready").atMost(BURST_BOUND).until(() -> readyApps() == APPS);
     } finally {
@@ -125,13 +111,13 @@ class ScaleIT {
         + " and Ready").hasSizeGreaterThanOrEqualTo(APPS / 2);
     awaitOperatorQuiet();
 
-    List<JsonNode> requests = AuditLog.requests(cluster.auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> requests = AuditLog.requests(sdo.cluster().auditLog(), OperatorProcess.USER, start);
     List<JsonNode> writes = filter(requests, AuditLog::isWrite);
     List<JsonNode> appWrites = filter(writes, e -> !adapterConfigMap(e) && !adapterDeployment(e));
     List<JsonNode> conflicts = filter(writes, e -> e.path("responseStatus").path("code").asInt() == 409);
     List<JsonNode> configMapWrites = filter(writes, ScaleIT::adapterConfigMap);
     List<JsonNode> gets = filter(requests, e -> "get".equals(verb(e)));
-    long reconciles = operator.reconciles(PREFIX);
+    long reconciles = sdo.operator().reconciles(PREFIX);
     System.out.printf("burst of %d apps: %d requests by the operator, %s; %d reconciles%n",
         APPS, requests.size(), summary(requests), reconciles);
 
@@ -155,7 +141,7 @@ class ScaleIT {
     awaitOperatorQuiet();
     Instant start = Instant.now();
     Thread.sleep(STEADY_WINDOW.toMillis());
-    List<JsonNode> writes = AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> writes = AuditLog.writes(sdo.cluster().auditLog(), OperatorProcess.USER, start);
     assertThat(writes.stream().map(AuditLog::describe).toList()).as("writes in a steady %s with %d apps",
         STEADY_WINDOW, APPS).isEmpty();
   }
@@ -166,18 +152,18 @@ class ScaleIT {
   @Order(3)
   void restartReconcilesEveryAppAndWritesNothing() throws Exception {
     awaitOperatorQuiet();
-    operator.stop();
+    sdo.operator().stop();
     Instant start = Instant.now();
-    operator = sdo.start("scale-b");
+    OperatorProcess restarted = sdo.start("scale-b");
     Set<String> all = new java.util.TreeSet<>();
     for (int k = 0; k < APPS; k++) {
       all.add(namespace(k % NAMESPACES) + "/app-" + k);
     }
     Apps.await("every app reconciled after the restart").atMost(Duration.ofMinutes(3))
-        .until(() -> reconciledApps(operator).containsAll(all));
+        .until(() -> reconciledApps(restarted).containsAll(all));
     awaitOperatorQuiet();
-    List<JsonNode> writes = AuditLog.writes(cluster.auditLog(), OperatorProcess.USER, start);
-    List<JsonNode> requests = AuditLog.requests(cluster.auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> writes = AuditLog.writes(sdo.cluster().auditLog(), OperatorProcess.USER, start);
+    List<JsonNode> requests = AuditLog.requests(sdo.cluster().auditLog(), OperatorProcess.USER, start);
     System.out.printf("restart with %d apps: %d requests by the operator, %s%n", APPS, requests.size(),
         summary(requests));
     assertThat(writes.stream().map(AuditLog::describe).toList()).as("writes caused by a restart").isEmpty();
@@ -190,7 +176,7 @@ class ScaleIT {
   static long readyApps() {
     long ready = 0;
     for (int i = 0; i < NAMESPACES; i++) {
-      ready += new Apps(client, namespace(i)).typed().list().getItems().stream()
+      ready += sdo.apps(namespace(i)).typed().list().getItems().stream()
           .filter(a -> SdaAssert.isTrue(a, Conditions.READY)).count();
     }
     return ready;
@@ -211,7 +197,7 @@ class ScaleIT {
 
     ForeignAnnotator() {
       for (int i = 0; i < NAMESPACES; i++) {
-        watches.add(new Apps(client, namespace(i)).typed().watch(new Watcher<>() {
+        watches.add(sdo.apps(namespace(i)).typed().watch(new Watcher<>() {
           @Override
           public void eventReceived(Action action, ScaledDemoApp app) {
             if (action != Action.DELETED) {
@@ -240,7 +226,7 @@ class ScaleIT {
 
     private void annotate(ScaledDemoApp app, String key) {
       try {
-        ScaledDemoApp after = new Apps(client, app.getMetadata().getNamespace()).typed()
+        ScaledDemoApp after = sdo.apps(app.getMetadata().getNamespace()).typed()
             .withName(app.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"example.org/touched\":\"" + touches.incrementAndGet() + "\"}}}");
         boolean afterOperatorWrite = !after.getMetadata().getFinalizers().isEmpty() || after.getStatus() != null;
@@ -269,7 +255,7 @@ class ScaleIT {
 
   static void awaitOperatorQuiet() {
     Apps.await("operator quiet for " + QUIET.toSeconds() + " s").atMost(Duration.ofMinutes(3)).until(() ->
-        AuditLog.lastWrite(cluster.auditLog(), OperatorProcess.USER).isBefore(Instant.now().minus(QUIET)));
+        AuditLog.lastWrite(sdo.cluster().auditLog(), OperatorProcess.USER).isBefore(Instant.now().minus(QUIET)));
   }
 
   static List<JsonNode> filter(List<JsonNode> events, Predicate<JsonNode> p) {
