@@ -1,15 +1,18 @@
 package dev.scaleddemo.operator.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,5 +93,48 @@ class PrunedItemStoreTest {
     assertThat(cached.getMetadata().getManagedFields()).isNull();
     assertThat(cached.getMetadata().getAnnotations()).doesNotContainKey(PrunedItemStore.LAST_APPLIED);
     assertThat(cached.getSpec()).isSameAs(spec);
+  }
+
+  /** The fields the operator applies to a Deployment, as the API server records them (owner uid per app). */
+  private static Map<String, Object> appliedFields(String ownerUid) {
+    Map<String, Object> leaf = new LinkedHashMap<>();
+    Map<String, Object> container = new LinkedHashMap<>(Map.of(".", new LinkedHashMap<>(), "f:image", leaf));
+    Map<String, Object> spec = new LinkedHashMap<>(Map.of("f:replicas", new LinkedHashMap<>(),
+        "f:template", new LinkedHashMap<>(Map.of("f:spec", new LinkedHashMap<>(Map.of("f:containers",
+            new LinkedHashMap<>(Map.of("k:{\"name\":\"demo-app\"}", container))))))));
+    Map<String, Object> owner = new LinkedHashMap<>(Map.of("k:{\"uid\":\"" + ownerUid + "\"}",
+        new LinkedHashMap<>(Map.of(".", new LinkedHashMap<>()))));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("f:metadata", new LinkedHashMap<>(Map.of("f:ownerReferences", owner)));
+    fields.put("f:spec", spec);
+    return fields;
+  }
+
+  private static Deployment applied(String name, String ownerUid) {
+    var entry = entry("scaleddemoappreconciler", "Apply", null);
+    entry.setFieldsV1(new FieldsV1());
+    entry.getFieldsV1().setAdditionalProperties(appliedFields(ownerUid));
+    return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace("shop")
+        .withManagedFields(new ArrayList<>(List.of(entry))).endMetadata().build();
+  }
+
+  private static Map<String, Object> fieldsOf(PrunedItemStore<Deployment> store, String key) {
+    return store.get(key).getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
+  }
+
+  @Test
+  void childrenOfOneKindShareTheirAppliedFieldSetsButKeepTheirOwn() {
+    var store = new PrunedItemStore<Deployment>();
+    for (var d : List.of(applied("a", "uid-a"), applied("b", "uid-b"))) {
+      store.put(store.getKey(d), d);
+    }
+
+    var a = fieldsOf(store, "shop/a");
+    var b = fieldsOf(store, "shop/b");
+    assertThat(a).isEqualTo(appliedFields("uid-a"));
+    assertThat(b).isEqualTo(appliedFields("uid-b"));
+    assertThat(a.get("f:spec")).as("one copy of the same subtree").isSameAs(b.get("f:spec"));
+    assertThat(a.get("f:metadata")).as("the owner references differ").isNotEqualTo(b.get("f:metadata"));
+    assertThatThrownBy(() -> a.put("f:status", Map.of())).isInstanceOf(UnsupportedOperationException.class);
   }
 }
