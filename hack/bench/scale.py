@@ -597,7 +597,8 @@ def memory_breakdown(op, tag):
     histo = op.jcmd("GC.class_histogram")  # a full GC first: the live set
     with open(os.path.join(OUT, f"histo-{tag}.txt"), "w") as f:
         f.write(histo)
-    m["heap_live"] = op.heap()[0]
+    total = re.search(r"^Total\s+\d+\s+(\d+)", histo, re.M)  # heap_info after it would count new allocations too
+    m["heap_live"] = int(total.group(1)) / 1048576 if total else float("nan")
     m["rss_after_gc"] = op.rss_mib()
     m.update(op.rss_parts())
     nmt = op.jcmd("VM.native_memory", "summary")
@@ -777,8 +778,15 @@ def setup(api):
     """CRDs, the stand-in prometheus-adapter, the operator's ServiceAccount, RBAC and a kubeconfig with its token."""
     crd = os.path.join(ROOT, "operator/target/kubernetes/scaleddemoapps.scaleddemo.dev-v1.yml")
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crd, "-f", ENV["SCALE_SM_CRD"])
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/scaleddemoapps.scaleddemo.dev",
-            "crd/servicemonitors.monitoring.coreos.com")
+    for attempt in range(30):  # right after the apply, a CRD without conditions fails the wait ("accessor error")
+        try:
+            kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/scaleddemoapps.scaleddemo.dev",
+                    "crd/servicemonitors.monitoring.coreos.com")
+            break
+        except RuntimeError:
+            if attempt == 29:
+                raise
+            time.sleep(1)
     for ns in (ADAPTER_NS, OP_NS):
         api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
     api.apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": ADAPTER_CM, "namespace": ADAPTER_NS},
