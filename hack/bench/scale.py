@@ -33,6 +33,7 @@ LATENCY_APPS = int(ENV.get("SCALE_LATENCY_APPS", "100"))
 RATE = float(ENV.get("SCALE_RATE", "10"))
 STEADY_S = int(ENV.get("SCALE_STEADY_SECONDS", "60"))
 READY_TIMEOUT = int(ENV.get("SCALE_READY_TIMEOUT", "1800"))
+MODE = ENV.get("SCALE_MODE", "full")  # memory: one N, the operator restarted once per SCALE_VARIANTS entry
 OUT = ENV.get("SCALE_OUT", os.path.join(STATE, "bench"))
 USER = "system:serviceaccount:scaled-demo-system:scaled-demo-operator"
 OP_NS = "scaled-demo-system"
@@ -41,6 +42,8 @@ RAW_ADAPTER_CM = "prometheus-adapter-raw"  # the baseline's merged rules, kept a
 WRITE_VERBS = {"create", "update", "patch", "delete", "deletecollection"}
 REVIEWS = {"selfsubjectrulesreviews", "selfsubjectaccessreviews", "subjectaccessreviews", "tokenreviews"}
 GROUP = "scaleddemo.dev"
+JAVA = os.path.join(ENV.get("JAVA_HOME", "/usr"), "bin", "java")
+JCMD = os.path.join(ENV.get("JAVA_HOME", "/usr"), "bin", "jcmd")
 
 
 def log(msg):
@@ -182,19 +185,22 @@ class Operator:
     def __init__(self, jvm_flags, max_ram, kubeconfig):
         self.jvm_flags, self.max_ram, self.kubeconfig = jvm_flags, max_ram, kubeconfig
         self.proc, self.log_path, self.started_at, self.generation = None, None, None, 0
+        self.variant = Variant("shipped", [], {}, None)
 
     def start(self):
         self.generation += 1
         self.log_path = os.path.join(OUT, f"operator-{self.generation}.log")
         gc_log = os.path.join(OUT, f"gc-{self.generation}.log")
-        java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
         flags = [f for f in self.jvm_flags if f not in ("-jar",) and not f.endswith("quarkus-run.jar")]
         extra = ENV.get("SCALE_JVM_EXTRA", "").split()  # e.g. -XX:NativeMemoryTracking=summary to see RSS's parts
-        cmd = [java, f"-XX:MaxRAM={self.max_ram}", *flags, *extra, f"-Xlog:gc*:file={gc_log}:uptime",
-               "-Dquarkus.http.port=0", '-Dquarkus.log.category."dev.scaleddemo".level=DEBUG',
-               "-jar", os.path.join(ROOT, "operator/target/packaged-operator/quarkus-run.jar")]
+        if MODE == "memory":
+            extra.append("-XX:NativeMemoryTracking=summary")
+        jar = self.variant.jar or os.path.join(ROOT, "operator/target/packaged-operator/quarkus-run.jar")
+        cmd = [JAVA, f"-XX:MaxRAM={self.max_ram}", *flags, *extra, *self.variant.flags,
+               f"-Xlog:gc*:file={gc_log}:uptime",
+               "-Dquarkus.http.port=0", '-Dquarkus.log.category."dev.scaleddemo".level=DEBUG', "-jar", jar]
         env = dict(os.environ, KUBECONFIG=self.kubeconfig, HOSTNAME="scale-bench-operator",
-                   KUBERNETES_NAMESPACE=OP_NS)
+                   KUBERNETES_NAMESPACE=OP_NS, **self.variant.env)
         self.started_at = now()
         self.proc = subprocess.Popen(cmd, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -234,16 +240,32 @@ class Operator:
 
     def heap(self, live=False):
         """Heap (used, committed) in MiB from jcmd; live: after a full GC (the live set)."""
-        jcmd = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jcmd")
         if live:
-            subprocess.run([jcmd, str(self.proc.pid), "GC.run"], capture_output=True, timeout=60)
-        out = subprocess.run([jcmd, str(self.proc.pid), "GC.heap_info"], capture_output=True, text=True,
-                             timeout=60).stdout
+            self.jcmd("GC.run")
+        out = self.jcmd("GC.heap_info")
         used = committed = 0
-        for total, u in re.findall(r"generation\s+total (\d+)K, used (\d+)K", out):
+        for total, u in re.findall(r"(?:generation|heap)\s+total (\d+)K, used (\d+)K", out):
             committed += int(total)
             used += int(u)
         return used / 1024, committed / 1024
+
+    def jcmd(self, *command):
+        return subprocess.run([JCMD, str(self.proc.pid), *command], capture_output=True, text=True,
+                              timeout=120).stdout
+
+    def rss_parts(self):
+        """RssAnon and RssFile (libraries, the jar, the CDS archive: file pages the kernel may drop) in MiB."""
+        parts = {}
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith(("RssAnon:", "RssFile:")):
+                parts[line.split(":")[0]] = int(line.split()[1]) / 1024
+        return parts
+
+    def threads(self):
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+        return 0
 
     def reconciled(self, namespaces, since=None):
         """namespace/name -> first 'Reconciled' log time (epoch) in this process' log."""
@@ -517,9 +539,7 @@ def step(api, op, apps_w, deps_w, n):
     res["heap_live"] = op.heap(live=True)
     if "NativeMemoryTracking" in ENV.get("SCALE_JVM_EXTRA", ""):
         with open(os.path.join(OUT, f"nmt-{n}.txt"), "w") as f:
-            f.write(subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "jcmd"),
-                                    str(op.proc.pid), "VM.native_memory", "summary"],
-                                   capture_output=True, text=True).stdout)
+            f.write(op.jcmd("VM.native_memory", "summary"))
     res["rss_after_gc"] = op.rss_mib()
     res["oom"] = op.oom()
     res["max_rss"] = max(res["rss_burst"], res["rss_steady"], res["rss_restart"])
@@ -528,6 +548,149 @@ def step(api, op, apps_w, deps_w, n):
         log(f"N={n}: cleaning up")
         delete_namespaces(api, raw_ns + op_ns)
     return res
+
+
+# ------------------------------------------------------------------------------------------------ memory mode
+
+Variant = collections.namedtuple("Variant", "name flags env jar")
+
+
+def parse_variants(text):
+    """SCALE_VARIANTS: 'name=options;name@/path/quarkus-run.jar=options;...'. Options are JVM flags added after the
+    shipped ones (HotSpot takes the last), or KEY=VALUE for the environment; a jar replaces the packaged operator
+    (e.g. another commit's, from hack/build-previous-release.sh COMMIT). The first variant is the baseline."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        head, _, options = part.partition("=")
+        name, _, jar = head.partition("@")
+        flags = [o for o in options.split() if o.startswith("-")]
+        env = dict(o.split("=", 1) for o in options.split() if not o.startswith("-"))
+        out.append(Variant(name.strip(), flags, env, jar.strip() or None))
+    return out or [Variant("shipped", [], {}, None)]
+
+
+class RssPeak(threading.Thread):
+    """The highest RSS of the operator process while it runs (sampled every 0.5 s)."""
+
+    def __init__(self, op):
+        super().__init__(daemon=True)
+        self.op, self.peak, self.running = op, 0.0, True
+
+    def run(self):
+        while self.running:
+            try:
+                self.peak = max(self.peak, self.op.rss_mib())
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.5)
+
+    def stop(self):
+        self.running = False
+        return self.peak
+
+
+def memory_breakdown(op, tag):
+    """RSS, heap and the live set, threads, and the committed memory by NMT area (needs
+    -XX:NativeMemoryTracking=summary); the class histogram of the live set goes to histo-<tag>.txt."""
+    m = {"rss": op.rss_mib(), "threads": op.threads()}
+    m["heap_used"], m["heap_committed"] = op.heap()
+    histo = op.jcmd("GC.class_histogram")  # a full GC first: the live set
+    with open(os.path.join(OUT, f"histo-{tag}.txt"), "w") as f:
+        f.write(histo)
+    total = re.search(r"^Total\s+\d+\s+(\d+)", histo, re.M)  # heap_info after it would count new allocations too
+    m["heap_live"] = int(total.group(1)) / 1048576 if total else float("nan")
+    m["rss_after_gc"] = op.rss_mib()
+    m.update(op.rss_parts())
+    nmt = op.jcmd("VM.native_memory", "summary")
+    with open(os.path.join(OUT, f"nmt-{tag}.txt"), "w") as f:
+        f.write(nmt)
+    total = re.search(r"^Total: reserved=(\d+)KB, committed=(\d+)KB", nmt, re.M)
+    m["nmt_total"] = int(total.group(2)) / 1024 if total else float("nan")
+    m["nmt"] = {a: int(c) / 1024 for a, c in re.findall(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB\)", nmt, re.M)}
+    m["metaspace"] = m["nmt"].get("Metaspace", float("nan"))
+    m["classes"] = int(re.search(r"\(classes #(\d+)\)", nmt).group(1)) if "classes #" in nmt else 0
+    m["nmt"]["threads#"] = int(re.search(r"\(thread #(\d+)\)", nmt).group(1)) if "thread #" in nmt else 0
+    m["top_classes"] = [(int(b) / 1048576, cls) for _, b, cls in
+                        re.findall(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", histo, re.M)[:12]]
+    return m
+
+
+def memory_mode(api, op, apps_w, n):
+    """One set of N apps, then the operator restarted once per variant: its restart (every app reconciled again, the
+    writes it caused) and its memory once settled, side by side. The first variant also makes the burst."""
+    variants = parse_variants(ENV.get("SCALE_VARIANTS", ""))
+    nss = namespaces(n, "op")
+    create_namespaces(api, nss)
+    apps = [app(f"app-{k}", f"sc{n}-op-{k % NAMESPACES}", k % NAMESPACES) for k in range(n)]
+    results = []
+    op.variant = variants[0]
+    op.start()
+    peak = RssPeak(op)
+    peak.start()
+    log(f"N={n}: apply of {n} ScaledDemoApps ({variants[0].name})")
+    t0 = now()
+    kubectl_apply(apps)
+    ready_s = await_count(apps_w, nss, n, t0) - t0
+    await_hpa_reported(api, nss, n)
+    await_quiet()
+    burst = {"variant": variants[0].name + " (burst)", "ready_s": ready_s, "peak_rss": peak.stop(),
+             "writes": sum(1 for e in audit_events(t0, now()) if is_write(e)), "cpu_s": op.cpu_seconds()}
+    burst.update(memory_breakdown(op, f"{n}-burst"))
+    results.append(burst)
+    log(f"N={n}: burst: {json.dumps({k: v for k, v in burst.items() if k != 'top_classes'}, default=str)}")
+    for round_ in range(int(ENV.get("SCALE_ROUNDS", "1"))):
+        for v in variants:
+            op.stop()
+            op.variant = v
+            t0 = now()
+            op.start()
+            peak = RssPeak(op)
+            peak.start()
+            started_s = now() - t0
+            deadline = now() + READY_TIMEOUT
+            while now() < deadline and len(op.reconciled(set(nss))) < n:
+                time.sleep(0.5)
+            seen = op.reconciled(set(nss))
+            all_s = (max(seen.values()) - t0) if len(seen) >= n else float("nan")
+            await_quiet()
+            time.sleep(10)
+            r = {"variant": v.name, "started_s": started_s, "all_s": all_s, "reconciled": len(seen),
+                 "peak_rss": peak.stop(), "writes": sum(1 for e in audit_events(t0, now()) if is_write(e)),
+                 "cpu_s": op.cpu_seconds()}
+            r.update(memory_breakdown(op, f"{n}-{v.name}-{round_}"))
+            results.append(r)
+            log(f"N={n} {v.name}: {json.dumps({k: v for k, v in r.items() if k != 'top_classes'}, default=str)}")
+    op.stop()
+    return results
+
+
+def memory_report(n, results, header):
+    print(header)
+    print()
+    print(f"Memory at N={n} (MiB; RSS peak sampled every 0.5 s; live heap and RSS after GC: after the full GC of"
+          " GC.class_histogram; NMT committed). Restart: JVM up / every app reconciled again, seconds after the stop.")
+    print()
+    areas = ["Java Heap", "Class", "Thread", "Code", "GC", "Compiler", "Internal", "Other", "Symbol",
+             "Shared class space", "Native Memory Tracking", "Arena Chunk", "Module"]
+    cols = ["variant", "RSS peak", "RSS", "RSS after GC", "anon / file", "heap used/committed", "live heap",
+            "metaspace (classes)", "threads"] \
+        + areas + ["NMT total", "RSS - NMT", "CPU s", "restart up / all s", "writes"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + " --- |" * len(cols))
+    for r in results:
+        row = [r["variant"], f"{r['peak_rss']:.0f}", f"{r['rss']:.0f}", f"{r['rss_after_gc']:.0f}",
+               f"{r.get('RssAnon', 0):.0f} / {r.get('RssFile', 0):.0f}",
+               f"{r['heap_used']:.0f} / {r['heap_committed']:.0f}", f"{r['heap_live']:.1f}",
+               f"{r['metaspace']:.0f} ({r['classes']})",
+               str(r["threads"])] + [f"{r['nmt'].get(a, 0):.1f}" for a in areas] \
+            + [f"{r['nmt_total']:.0f}", f"{r['rss_after_gc'] - r['nmt_total']:.0f}", f"{r['cpu_s']:.0f}",
+               f"{r['started_s']:.1f} / {r['all_s']:.1f} ({r['reconciled']})" if "started_s" in r
+               else f"burst: all Ready {r['ready_s']:.1f}", str(r["writes"])]
+        print("| " + " | ".join(row) + " |")
+    print()
+    for r in results:
+        print(f"{r['variant']}: largest classes in the live heap: "
+              + ", ".join(f"{cls} {mib:.1f}" for mib, cls in r["top_classes"][:8]))
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -615,8 +778,15 @@ def setup(api):
     """CRDs, the stand-in prometheus-adapter, the operator's ServiceAccount, RBAC and a kubeconfig with its token."""
     crd = os.path.join(ROOT, "operator/target/kubernetes/scaleddemoapps.scaleddemo.dev-v1.yml")
     kubectl("apply", "--server-side", "--force-conflicts", "-f", crd, "-f", ENV["SCALE_SM_CRD"])
-    kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/scaleddemoapps.scaleddemo.dev",
-            "crd/servicemonitors.monitoring.coreos.com")
+    for attempt in range(30):  # right after the apply, a CRD without conditions fails the wait ("accessor error")
+        try:
+            kubectl("wait", "--for", "condition=Established", "--timeout=60s", "crd/scaleddemoapps.scaleddemo.dev",
+                    "crd/servicemonitors.monitoring.coreos.com")
+            break
+        except RuntimeError:
+            if attempt == 29:
+                raise
+            time.sleep(1)
     for ns in (ADAPTER_NS, OP_NS):
         api.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
     api.apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": ADAPTER_CM, "namespace": ADAPTER_NS},
@@ -670,6 +840,13 @@ def main():
                      deployment_ready)
     apps_w.start()
     deps_w.start()
+    if MODE == "memory":
+        n = N_LIST[0]
+        results = memory_mode(api, op, apps_w, n)
+        with open(os.path.join(OUT, "results.json"), "w") as f:
+            json.dump(results, f, default=str, indent=1)
+        memory_report(n, results, ENV.get("SCALE_HEADER", ""))
+        return
     op.start()
     results = []
     try:

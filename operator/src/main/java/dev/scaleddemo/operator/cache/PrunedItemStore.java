@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * An informer cache that keeps only what the operator reads. Of {@code metadata.managedFields} it keeps the
  * server-side-apply entries (JOSDK compares a child with its desired state through its own Apply entry) and drops
- * the {@code Update} entries of controllers and hand edits; kubectl's client-side copy of the whole object
- * ({@code last-applied-configuration}) goes too. Objects are pruned in place before they are stored and handed to
- * the event handlers, so no copy is kept.
+ * the {@code Update} entries of controllers and hand edits; the kept field sets are shared between objects
+ * ({@link FieldSets}). kubectl's client-side copy of the whole object ({@code last-applied-configuration}) goes too.
+ * Objects are pruned in place before they are stored and handed to the event handlers, so no copy is kept.
  */
 public class PrunedItemStore<R extends HasMetadata> extends BasicItemStore<R> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -29,6 +29,11 @@ public class PrunedItemStore<R extends HasMetadata> extends BasicItemStore<R> {
     var meta = obj.getMetadata();
     if (meta.getManagedFields() != null) {
       meta.getManagedFields().removeIf(entry -> !"Apply".equals(entry.getOperation()));
+      for (var entry : meta.getManagedFields()) {
+        if (entry.getFieldsV1() != null) {
+          entry.getFieldsV1().setAdditionalProperties(FieldSets.share(entry.getFieldsV1().getAdditionalProperties()));
+        }
+      }
     }
     dropLastApplied(meta.getAnnotations());
   }
