@@ -219,7 +219,9 @@ class ScalingE2EIT {
       assertThat(row.get("REPLICAS")).isEqualTo("3");
       assertThat(row.get("CLICKS/S")).isEqualTo(sda(ns, "via-keda").getStatus().getCurrentClicksPerSecondPerPod());
     });
-    assertThat(condition(ns, "via-keda", "ScaledObjectActive").getStatus()).isEqualTo("True");
+    // mirrored from the ScaledObject on the reconcile after KEDA's own status update, which may come later
+    await("via-keda mirrors KEDA's Active condition", Duration.ofSeconds(45)).untilAsserted(() ->
+        assertThat(condition(ns, "via-keda", "ScaledObjectActive").getStatus()).isEqualTo("True"));
 
     // switch the Keda app to the adapter under load: never below 3 replicas, never two HPAs
     try (Sampler sampler = Sampler.watch("via-keda: >= 3 replicas, one HPA", Duration.ofMillis(250), () -> {
