@@ -109,7 +109,7 @@ public final class StatusCalculator {
           .sorted().collect(Collectors.joining("; "));
     } else if (!deploymentAvailable) {
       notReady = DEPLOYMENT_UNAVAILABLE;
-      notReadyMessage = deploymentMessage(o.deployment(), false, minimum);
+      notReadyMessage = c.get(DEPLOYMENT_AVAILABLE).getMessage();
     } else if (!monitoring) {
       notReady = MONITORING_UNAVAILABLE;
       notReadyMessage = c.get(MONITORING_AVAILABLE).getMessage();
