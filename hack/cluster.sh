@@ -152,8 +152,7 @@ cmd_up() {
   local d="$STATE_DIR/pki"
 
   local ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT
-  ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
-  KCM_PORT=$(free_port); SCHED_PORT=$(free_port)
+  read -r ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT <<< "$(free_ports 5)"
   cat > "$STATE_DIR/ports" <<EOF
 ETCD_PORT=$ETCD_PORT
 ETCD_PEER_PORT=$ETCD_PEER_PORT

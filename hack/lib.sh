@@ -74,10 +74,6 @@ go_build_local_tool() {
   echo "$root/bin/$name"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 # N distinct free ports below the kernel's ephemeral range: a port from bind(0) lies inside it, and any outgoing
 # connection may take it as its local port before the server that is to listen on it starts (seen with KEDA)
 free_ports() {
@@ -99,6 +95,13 @@ while len(found) < int(sys.argv[1]):
         s.close()
 print(" ".join(map(str, found)))
 PY
+}
+
+# right after the apply a CRD may have no status yet, and `kubectl wait` fails on that instead of waiting
+await_established() { # crd/name...: with the script's kctl when it has one
+  local k=kubectl
+  declare -F kctl >/dev/null && k=kctl
+  wait_until "$* established" 60 "$k" wait --for condition=Established --timeout=10s "$@" || die "$* not established"
 }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }

@@ -43,7 +43,7 @@ else
 fi
 
 kubectl apply --server-side -f "$ROOT/crds/" >/dev/null
-kubectl wait --for condition=Established --timeout=60s crd/scaleddemoapps.scaleddemo.dev >/dev/null
+await_established crd/scaleddemoapps.scaleddemo.dev
 
 if $WITH_STACK; then
   export E2E_STATE="${E2E_STATE:-$SDO_STATE-e2e}"

@@ -45,7 +45,7 @@ log "deployment OK: 2/2 ready on kwok nodes"
 # --- ServiceMonitor CRD
 CRD_FILE=$(ls "$SDO_CACHE"/k8s/*/crds/monitoring.coreos.com_servicemonitors.yaml | tail -1)
 kubectl apply --server-side -f "$CRD_FILE" >/dev/null
-kubectl wait --for=condition=Established crd/servicemonitors.monitoring.coreos.com --timeout=60s >&2
+await_established crd/servicemonitors.monitoring.coreos.com
 kubectl apply -f - >/dev/null <<'EOF'
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor

@@ -142,11 +142,6 @@ keda_certs() {
     -extfile "$d/ext.cnf" -out "$d/tls.crt" 2>/dev/null
 }
 
-# right after the apply a CRD may have no status yet, and `kubectl wait` fails on that instead of waiting
-await_established() { # crd/name...
-  wait_until "$* established" 60 kctl wait --for condition=Established --timeout=10s "$@" || die "$* not established"
-}
-
 keda_operator_ready() { # probe port: alive and its readiness probe answers
   check_alive keda-operator >/dev/null 2>&1 && curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"
 }
@@ -234,7 +229,8 @@ cmd_up() {
   fi
 
   local PROM_PORT ADAPTER_PORT
-  PROM_PORT=${E2E_PROM_PORT:-$(free_port)}; ADAPTER_PORT=$(free_port)
+  read -r PROM_PORT ADAPTER_PORT <<< "$(free_ports 2)"
+  PROM_PORT=${E2E_PROM_PORT:-$PROM_PORT}
   printf 'PROM_PORT=%s\nADAPTER_PORT=%s\n' "$PROM_PORT" "$ADAPTER_PORT" > "$STATE/ports"
   printf 'global:\n  scrape_interval: 30s\nscrape_configs: []\n' > "$STATE/prometheus.yml"
   start_prometheus

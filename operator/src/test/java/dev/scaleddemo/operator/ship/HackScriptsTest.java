@@ -29,7 +29,7 @@ class HackScriptsTest {
   private static final Path HACK = TestApps.root().resolve("hack");
   /** The helpers of hack/lib.sh: defined there only. */
   private static final Pattern LIB_FUNCTION = Pattern.compile(
-      "(?m)^\\s*(log|die|lock_tool_build|free_port|alive|pid_of|set_pid|start|check_alive|any_alive|print_status"
+      "(?m)^\\s*(log|die|lock_tool_build|free_ports|await_established|alive|pid_of|set_pid|start|check_alive|any_alive|print_status"
           + "|stop_pid|wait_until|go_install_tool)\\s*\\(\\)");
 
   static List<Path> scripts() throws IOException {
