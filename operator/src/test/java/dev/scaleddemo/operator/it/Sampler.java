@@ -61,6 +61,11 @@ public final class Sampler implements AutoCloseable {
     return samples.get();
   }
 
+  /** Whether the watcher still samples. */
+  public boolean alive() {
+    return thread.isAlive();
+  }
+
   public List<String> violations() {
     return List.copyOf(violations);
   }
