@@ -15,6 +15,11 @@ import java.time.Duration;
 
 /** Workflow conditions: which optional children exist. */
 public final class WorkflowConditions {
+  /** How often a missing optional CRD (Prometheus Operator's, KEDA's) is looked for again: one GET each. */
+  public static final Duration CRD_RECHECK = Duration.ofSeconds(10);
+  /** The optional CRDs the activation conditions look for. */
+  public static final int OPTIONAL_CRDS = 2;
+
   private WorkflowConditions() {}
 
   /** An Ingress only when spec.ingress is set; unset again deletes it. */
@@ -39,7 +44,7 @@ public final class WorkflowConditions {
    */
   public static class ServiceMonitorCrdPresent extends CRDPresentActivationCondition<ServiceMonitor, ScaledDemoApp> {
     public ServiceMonitorCrdPresent() {
-      super(Integer.MAX_VALUE, Duration.ofSeconds(10));
+      super(Integer.MAX_VALUE, CRD_RECHECK);
     }
   }
 
@@ -83,7 +88,7 @@ public final class WorkflowConditions {
    */
   public static class KedaCrdPresent extends CRDPresentActivationCondition<ScaledObject, ScaledDemoApp> {
     public KedaCrdPresent() {
-      super(Integer.MAX_VALUE, Duration.ofSeconds(10));
+      super(Integer.MAX_VALUE, CRD_RECHECK);
     }
   }
 
