@@ -140,6 +140,7 @@ public class AdapterRuleDependent
           .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
           .collect(Collectors.toList());
       apps.add(app); // this reconcile's copy: the cache may lag behind a just-created or just-changed app
+      ControllerStopping.check(ctx); // an emptied cache claims no rule: the merge would remove other apps' rules
       return apps;
     };
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), live, app);
@@ -161,6 +162,7 @@ public class AdapterRuleDependent
     List<ScaledDemoApp> others = ctx.getPrimaryCache().list()
         .filter(a -> a.getMetadata().getDeletionTimestamp() == null && !sameApp(a, app))
         .collect(Collectors.toList());
+    ControllerStopping.check(ctx);
     AdapterRuleState state = sync(ctx.getClient(), cachedConfigMap(ctx), () -> others, null);
     if (!state.synced() && AdapterRuleState.ERROR.equals(state.reason())) {
       throw new IllegalStateException("could not remove the adapter rule: " + state.message());

@@ -7,11 +7,10 @@ import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
-public class DashboardDependent extends CRUDKubernetesDependentResource<ConfigMap, ScaledDemoApp> {
+public class DashboardDependent extends OwnedDependent<ConfigMap> {
 
   public DashboardDependent() {
     super(ConfigMap.class);

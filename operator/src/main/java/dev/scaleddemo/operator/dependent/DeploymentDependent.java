@@ -8,12 +8,11 @@ import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
-public class DeploymentDependent extends CRUDKubernetesDependentResource<Deployment, ScaledDemoApp> {
+public class DeploymentDependent extends OwnedDependent<Deployment> {
   @Inject
   OperatorConfig config;
 

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -25,7 +24,7 @@ import java.util.Set;
  * (or deleted) here: KubernetesDependentResource picks the secondary by the desired resource's name.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
-public class HpaDependent extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, ScaledDemoApp>
+public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>
     implements SecondaryToPrimaryMapper<HorizontalPodAutoscaler> {
   private final SecondaryToPrimaryMapper<HorizontalPodAutoscaler> owners = Mappers.fromOwnerReferences(ScaledDemoApp.class);
 

@@ -7,13 +7,12 @@ import dev.scaleddemo.operator.manifest.Labels;
 import dev.scaleddemo.operator.manifest.ScaledObjectManifest;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.inject.Inject;
 
 /** The KEDA ScaledObject of an app on the Keda backend (KEDA makes the HPA from it). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ScaledObjectDependent extends CRUDKubernetesDependentResource<ScaledObject, ScaledDemoApp> {
+public class ScaledObjectDependent extends OwnedDependent<ScaledObject> {
   @Inject
   OperatorConfig config;
 

@@ -7,11 +7,10 @@ import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
-public class ServiceMonitorDependent extends CRUDKubernetesDependentResource<ServiceMonitor, ScaledDemoApp> {
+public class ServiceMonitorDependent extends OwnedDependent<ServiceMonitor> {
 
   public ServiceMonitorDependent() {
     super(ServiceMonitor.class);

@@ -5,6 +5,7 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
 import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
+import dev.scaleddemo.operator.dependent.ControllerStopping;
 import dev.scaleddemo.operator.dependent.ScaledObjectDependent;
 import dev.scaleddemo.operator.dependent.WorkflowConditions;
 import dev.scaleddemo.operator.dependent.WorkflowConditions.AdapterBackend;
@@ -117,7 +118,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
         e.getAggregatedExceptions().forEach((dependent, error) -> errors.put(dependent, ChildErrors.message(error)));
       }
       rule = AdapterRuleDependent.outcome(ctx).orElse(rule);
-      if (plan != null && plan.scaleDeploymentTo() != null && errors.isEmpty()) {
+      if (plan != null && plan.scaleDeploymentTo() != null && errors.isEmpty() && !ControllerStopping.now(ctx)) {
         // through the scale subresource (an update, not our apply): the Deployment's spec.replicas stays the HPA's
         ctx.getClient().apps().deployments().inNamespace(app.getMetadata().getNamespace())
             .withName(Names.deployment(app)).scale(plan.scaleDeploymentTo());
@@ -130,6 +131,11 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     var hpa = hpaNamed(ctx, kedaState.used() ? Names.kedaHpa(app) : Names.hpa(app));
     var observed = new Observed(problems, ctx.getSecondaryResource(Deployment.class).orElse(null), hpa, monitoring,
         rule, errors, plan, kedaState);
+    if (ControllerStopping.now(ctx)) {
+      LOG.infof("Stopping: %s/%s left as it is (what this reconcile read may come from emptied caches)",
+          app.getMetadata().getNamespace(), app.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     var status = StatusCalculator.compute(app, observed, clock.instant());
     StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status, observed.hpa(), clock.instant());
     UpdateControl<ScaledDemoApp> control;
@@ -155,7 +161,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
   public ErrorStatusUpdateControl<ScaledDemoApp> updateErrorStatus(ScaledDemoApp app, Context<ScaledDemoApp> ctx,
       Exception e) {
     var status = StatusCalculator.failed(app, ChildErrors.message(e), clock.instant());
-    if (status.equals(app.getStatus())) {
+    if (ControllerStopping.now(ctx) || status.equals(app.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(forStatusPatch(app, status));
@@ -163,6 +169,9 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
 
   @Override
   public DeleteControl cleanup(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    if (ControllerStopping.now(ctx)) {
+      return DeleteControl.noFinalizerRemoval(); // the next leader cleans up
+    }
     withDefaultSpec(app);
     StatusEvents.forget(app);
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.

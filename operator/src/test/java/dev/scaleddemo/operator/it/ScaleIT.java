@@ -174,8 +174,11 @@ class ScaleIT {
     }, "foreign-deployment-annotator");
     foreign.start();
     Apps.await("a quarter of the Deployments annotated").until(() -> annotated.get() >= APPS / 4);
-    sdo.operator().stop();
+    OperatorProcess stopping = sdo.operator();
+    stopping.stop();
     foreign.join();
+    System.out.printf("reconciles the stopping operator left without writes: %d%n",
+        stopping.log().lines().filter(l -> l.contains("Stopping: " + PREFIX)).count());
     OperatorProcess restarted = sdo.start("scale-b");
     Set<String> all = new java.util.TreeSet<>();
     for (int k = 0; k < APPS; k++) {

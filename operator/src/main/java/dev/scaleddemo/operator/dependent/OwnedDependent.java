@@ -1,0 +1,34 @@
+package dev.scaleddemo.operator.dependent;
+
+import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+/**
+ * A child the app owns, applied server-side. It writes nothing once the controller stops: its cache may then be
+ * emptied, and a child missing from it would be created again (checked after the SDK read the cache).
+ */
+public abstract class OwnedDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, ScaledDemoApp> {
+  protected OwnedDependent(Class<R> type) {
+    super(type);
+  }
+
+  @Override
+  public R create(R desired, ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    ControllerStopping.check(ctx);
+    return super.create(desired, app, ctx);
+  }
+
+  @Override
+  public R update(R actual, R desired, ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    ControllerStopping.check(ctx);
+    return super.update(actual, desired, app, ctx);
+  }
+
+  @Override
+  protected void handleDelete(ScaledDemoApp app, R secondary, Context<ScaledDemoApp> ctx) {
+    ControllerStopping.check(ctx);
+    super.handleDelete(app, secondary, ctx);
+  }
+}
