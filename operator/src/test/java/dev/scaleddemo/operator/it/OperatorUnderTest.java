@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -131,6 +132,16 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
   /** The operator started last. */
   public OperatorProcess operator() {
     return operator;
+  }
+
+  /**
+   * The shared wait policy, which fails at once when the operator started last has exited (a leader leaves when
+   * the API server does not answer a lease renewal in time, as on a starved machine) instead of waiting out the bound.
+   */
+  public ConditionFactory await(String what) {
+    OperatorProcess op = operator;
+    return Wait.await(what).failFast("operator " + (op == null ? "" : op.name()) + " exited",
+        () -> op != null && !op.isAlive());
   }
 
   /** The apps of the first namespace. */

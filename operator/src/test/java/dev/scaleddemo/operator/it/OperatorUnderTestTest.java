@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +45,17 @@ class OperatorUnderTestTest {
     assertThat(failure.getSuppressed()).singleElement().extracting(Throwable::getMessage).asString()
         .startsWith("operator op-a, last " + OperatorUnderTest.LOG_TAIL_LINES + " log lines:\nop-a line 41\n")
         .endsWith("op-a line 100");
+  }
+
+  @Test
+  void aWaitEndsAtOnceWhenTheOperatorExits() throws Exception {
+    OperatorUnderTest sdo = OperatorUnderTest.startedByTests();
+    OperatorProcess op = standIn("op-c", 1);
+    sdo.track(op);
+    op.kill();
+
+    assertThatThrownBy(() -> sdo.await("an app Ready").atMost(Duration.ofMinutes(5)).until(() -> false))
+        .hasMessageContaining("operator op-c exited");
   }
 
   @Test

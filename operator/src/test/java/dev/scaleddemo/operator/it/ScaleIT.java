@@ -105,7 +105,7 @@ class ScaleIT {
     try {
       sdo.cluster().kubectlStdin(appsYaml(), "apply", "--server-side", "-f", "-");
       // a bound for a hung operator, not a speed target: 100 apps took 2-5 minutes on 2 cores at load 20-30
-      Apps.await(APPS + " apps Ready").atMost(BURST_BOUND).until(() -> readyApps() == APPS);
+      sdo.await(APPS + " apps Ready").atMost(BURST_BOUND).until(() -> readyApps() == APPS);
     } finally {
       foreign.close();
     }
@@ -184,7 +184,7 @@ class ScaleIT {
     for (int k = 0; k < APPS; k++) {
       all.add(namespace(k % NAMESPACES) + "/app-" + k);
     }
-    Apps.await("every app reconciled after the restart").atMost(Duration.ofMinutes(3))
+    sdo.await("every app reconciled after the restart").atMost(Duration.ofMinutes(3))
         .until(() -> reconciledApps(restarted).containsAll(all));
     awaitOperatorQuiet();
     List<JsonNode> writes = AuditLog.writes(sdo.cluster().auditLog(), OperatorProcess.USER, start);
