@@ -357,7 +357,8 @@ def app(name, ns, ns_index):
 
 def render_children(apps):
     """The operator's own builders (RenderChildren): each app's children and the merged adapter ConfigMap."""
-    r = subprocess.run(["java", "-cp", ENV["SCALE_RENDER_CP"], "dev.scaleddemo.operator.bench.RenderChildren",
+    r = subprocess.run(["java", "-cp", ENV["SCALE_RENDER_CP"], f"-Dproject.root={ROOT}",
+                        "dev.scaleddemo.operator.bench.RenderChildren",
                         "rules: []\n"], input=json.dumps(apps), capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("RenderChildren failed: " + r.stderr[-2000:])
