@@ -60,13 +60,13 @@ final class StatusEvents {
    */
   private static final Map<String, ScaledDemoAppStatus> EMITTED = new ConcurrentHashMap<>();
   /** client-go's EventBroadcaster queues up to 1000 events too; two senders keep up with a burst of creations. */
-  static final int QUEUE = 1000;
+  private static final int QUEUE = 1000;
   private static final ThreadPoolExecutor SENDER = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(QUEUE), r -> {
         Thread t = new Thread(r, "status-events");
         t.setDaemon(true);
         return t;
-      }, (r, pool) -> LOG.debug("Event dropped: the event queue is full"));
+      }, (r, pool) -> LOG.warn("Event dropped: the queue of events to record is full"));
 
   private StatusEvents() {}
 
