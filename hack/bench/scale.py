@@ -195,7 +195,8 @@ class Operator:
         extra = ENV.get("SCALE_JVM_EXTRA", "").split()  # e.g. -XX:NativeMemoryTracking=summary to see RSS's parts
         if MODE == "memory":
             extra.append("-XX:NativeMemoryTracking=summary")
-        jar = self.variant.jar or os.path.join(ROOT, "operator/target/packaged-operator/quarkus-run.jar")
+        jar = (self.variant.jar or ENV.get("SCALE_JAR")  # SCALE_JAR: another build (hack/build-previous-release.sh)
+               or os.path.join(ROOT, "operator/target/packaged-operator/quarkus-run.jar"))
         cmd = [JAVA, f"-XX:MaxRAM={self.max_ram}", *flags, *extra, *self.variant.flags,
                f"-Xlog:gc*:file={gc_log}:uptime",
                "-Dquarkus.http.port=0", '-Dquarkus.log.category."dev.scaleddemo".level=DEBUG', "-jar", jar]
@@ -357,7 +358,8 @@ def app(name, ns, ns_index):
 
 def render_children(apps):
     """The operator's own builders (RenderChildren): each app's children and the merged adapter ConfigMap."""
-    r = subprocess.run(["java", "-cp", ENV["SCALE_RENDER_CP"], "dev.scaleddemo.operator.bench.RenderChildren",
+    r = subprocess.run(["java", "-cp", ENV["SCALE_RENDER_CP"], f"-Dproject.root={ROOT}",
+                        "dev.scaleddemo.operator.bench.RenderChildren",
                         "rules: []\n"], input=json.dumps(apps), capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("RenderChildren failed: " + r.stderr[-2000:])

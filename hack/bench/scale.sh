@@ -10,7 +10,8 @@
 # Env: SCALE_N (default 300,1000,3000), SCALE_NAMESPACES (20), SCALE_LATENCY_APPS (100), SCALE_RATE (10 creates/s),
 # SCALE_STEADY_SECONDS (60), SCALE_READY_TIMEOUT (1800 s per wait), SDO_STATE (default /tmp/sdo-scale),
 # SDO_FAKE_NODES (default: enough for 2 x (max N + latency apps) pods at 110 per node), SCALE_OUT (figures, logs),
-# SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step).
+# SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step),
+# SCALE_JAR (the operator's quarkus-run.jar of another build, e.g. a baseline; default: this tree's package).
 # SCALE_MODE=memory: only the first N; after the burst the operator is restarted once per SCALE_VARIANTS entry
 # ('name=options;name@jar=options', JVM flags after the shipped ones or KEY=VALUE env; the first is the baseline),
 # SCALE_ROUNDS times, and each prints its restart and its memory (RSS, heap, live set, NMT areas, threads).
@@ -72,7 +73,7 @@ export SCALE_SM_CRD
 
 SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
-commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)'); N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
+commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)')${SCALE_JAR:+, operator from $SCALE_JAR}; N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
 operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset} $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
 mode: ${SCALE_MODE:-full}${SCALE_VARIANTS:+; variants: $SCALE_VARIANTS}
 loadavg before: $loadavg_before"

@@ -4,10 +4,12 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.manifest.DashboardManifest;
 import dev.scaleddemo.operator.manifest.Labels;
+import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class DashboardDependent extends OwnedDependent<ConfigMap> {
@@ -19,5 +21,11 @@ public class DashboardDependent extends OwnedDependent<ConfigMap> {
   @Override
   protected ConfigMap desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return DashboardManifest.build(app);
+  }
+
+  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return new ResourceID(Names.dashboard(app), app.getMetadata().getNamespace());
   }
 }

@@ -5,10 +5,12 @@ import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.manifest.DeploymentManifest;
 import dev.scaleddemo.operator.manifest.Labels;
+import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
@@ -24,5 +26,11 @@ public class DeploymentDependent extends OwnedDependent<Deployment> {
   @Override
   protected Deployment desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return DeploymentManifest.build(app, config.settings());
+  }
+
+  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return new ResourceID(Names.deployment(app), app.getMetadata().getNamespace());
   }
 }

@@ -5,6 +5,7 @@ import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.HpaManifest;
 import dev.scaleddemo.operator.manifest.Labels;
+import dev.scaleddemo.operator.manifest.Names;
 import dev.scaleddemo.operator.scaling.ScalingPlan;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -37,6 +38,12 @@ public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>
     ScalingPlan plan = context.managedWorkflowAndDependentResourceContext().get(ScalingPlan.KEY, ScalingPlan.class)
         .orElseGet(() -> ScalingPlan.auto(app));
     return HpaManifest.build(app, plan);
+  }
+
+  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return new ResourceID(Names.hpa(app), app.getMetadata().getNamespace());
   }
 
   @Override

@@ -4,10 +4,12 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.config.OperatorConfig;
 import dev.scaleddemo.operator.keda.ScaledObject;
 import dev.scaleddemo.operator.manifest.Labels;
+import dev.scaleddemo.operator.manifest.Names;
 import dev.scaleddemo.operator.manifest.ScaledObjectManifest;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 
 /** The KEDA ScaledObject of an app on the Keda backend (KEDA makes the HPA from it). */
@@ -23,5 +25,11 @@ public class ScaledObjectDependent extends OwnedDependent<ScaledObject> {
   @Override
   protected ScaledObject desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return ScaledObjectManifest.build(app, config.settings().keda());
+  }
+
+  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
+    return new ResourceID(Names.scaledObject(app), app.getMetadata().getNamespace());
   }
 }

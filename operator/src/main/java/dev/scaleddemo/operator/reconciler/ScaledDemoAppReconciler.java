@@ -57,14 +57,15 @@ import org.jboss.logging.Logger;
 
 /**
  * One ScaledDemoApp -> its children, then its status. The workflow is invoked explicitly so that an invalid spec
- * reconciles nothing (and tears nothing down): it only reports why.
+ * reconciles nothing (and tears nothing down): it only reports why. Children are applied in parallel; only the HPA
+ * waits (for the Deployment it scales and the adapter rule it reads): an Ingress or a ServiceMonitor name the
+ * Service without needing it to exist first, and waiting for it cost a whole API round trip per new app.
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "deployment", type = DeploymentDependent.class),
     @Dependent(name = "service", type = ServiceDependent.class),
-    @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "service",
-        reconcilePrecondition = IngressRequested.class),
-    @Dependent(name = "servicemonitor", type = ServiceMonitorDependent.class, dependsOn = "service",
+    @Dependent(name = "ingress", type = IngressDependent.class, reconcilePrecondition = IngressRequested.class),
+    @Dependent(name = "servicemonitor", type = ServiceMonitorDependent.class,
         activationCondition = ServiceMonitorCrdPresent.class),
     @Dependent(name = "adapter-rule", type = AdapterRuleDependent.class, reconcilePrecondition = AdapterBackend.class),
     @Dependent(name = "hpa", type = HpaDependent.class, dependsOn = {"deployment", "adapter-rule"},

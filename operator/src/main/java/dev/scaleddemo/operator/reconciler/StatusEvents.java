@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -20,7 +19,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -28,6 +30,8 @@ import org.jboss.logging.Logger;
  * Kubernetes Events for condition transitions, the operator's scaling transitions and the autoscaler's rescales, so
  * `kubectl describe sda` tells the story. Derived from the status before and after and from the HPA the operator
  * already watches (no informer on Events): one event per transition and per HPA lastScaleTime, rate-limited per app.
+ * Recorded off the reconcile thread, as client-go's EventRecorder does: a reconcile (and the status patch after it)
+ * never waits on an Event's request; when the queue is full, events are dropped (they are best effort).
  */
 final class StatusEvents {
   private static final Logger LOG = Logger.getLogger(StatusEvents.class);
@@ -55,6 +59,14 @@ final class StatusEvents {
    * before our own patch, which would repeat every event. Only what {@link #derive} compares is kept (no messages).
    */
   private static final Map<String, ScaledDemoAppStatus> EMITTED = new ConcurrentHashMap<>();
+  /** client-go's EventBroadcaster queues up to 1000 events too; two senders keep up with a burst of creations. */
+  private static final int QUEUE = 1000;
+  private static final ThreadPoolExecutor SENDER = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(QUEUE), r -> {
+        Thread t = new Thread(r, "status-events");
+        t.setDaemon(true);
+        return t;
+      }, (r, pool) -> LOG.warn("Event dropped: the queue of events to record is full"));
 
   private StatusEvents() {}
 
@@ -78,7 +90,8 @@ final class StatusEvents {
     EMITTED.put(uid, compact(after));
     for (Event e : derive(before, after, hpa)) {
       if (BUDGET.allow(app.getMetadata().getUid(), now)) {
-        emit(client, app, e, now);
+        var event = event(app, e, now);
+        SENDER.execute(() -> create(client, event, e, app.getMetadata().getName()));
       } else {
         LOG.debugf("Event %s for %s dropped by the rate limit", e.reason(), app.getMetadata().getName());
       }
@@ -196,20 +209,27 @@ final class StatusEvents {
     return StatusCalculator.condition(status, type).map(c -> ": " + c.getMessage()).orElse("");
   }
 
-  private static void emit(KubernetesClient client, ScaledDemoApp app, Event e, Instant now) {
+  /** The Event for a transition, built on the reconcile thread from the app as it was reconciled. */
+  static io.fabric8.kubernetes.api.model.events.v1.Event event(ScaledDemoApp app, Event e, Instant now) {
+    return new EventBuilder()
+        .withNewMetadata().withGenerateName(app.getMetadata().getName() + "-")
+        .withNamespace(app.getMetadata().getNamespace()).endMetadata()
+        .withRegarding(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
+            .withName(app.getMetadata().getName()).withNamespace(app.getMetadata().getNamespace())
+            .withUid(app.getMetadata().getUid()).withResourceVersion(app.getMetadata().getResourceVersion()).build())
+        .withType(e.type()).withReason(e.reason()).withAction("Reconcile")
+        .withNote(e.note().length() > 1000 ? e.note().substring(0, 1000) : e.note())
+        .withEventTime(new MicroTime(MICRO.format(now)))
+        .withReportingController(CONTROLLER).withReportingInstance(INSTANCE)
+        .build();
+  }
+
+  private static void create(KubernetesClient client, io.fabric8.kubernetes.api.model.events.v1.Event event, Event e,
+      String app) {
     try {
-      client.events().v1().events().inNamespace(app.getMetadata().getNamespace()).resource(new EventBuilder()
-          .withNewMetadata().withGenerateName(app.getMetadata().getName() + "-").endMetadata()
-          .withRegarding(new ObjectReferenceBuilder().withApiVersion(app.getApiVersion()).withKind(app.getKind())
-              .withName(app.getMetadata().getName()).withNamespace(app.getMetadata().getNamespace())
-              .withUid(app.getMetadata().getUid()).withResourceVersion(app.getMetadata().getResourceVersion()).build())
-          .withType(e.type()).withReason(e.reason()).withAction("Reconcile")
-          .withNote(e.note().length() > 1000 ? e.note().substring(0, 1000) : e.note())
-          .withEventTime(new MicroTime(MICRO.format(now)))
-          .withReportingController(CONTROLLER).withReportingInstance(INSTANCE)
-          .build()).create();
-    } catch (KubernetesClientException ex) {
-      LOG.warnf("Could not record event %s for %s: %s", e.reason(), app.getMetadata().getName(), ex.getMessage());
+      client.events().v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+    } catch (RuntimeException ex) { // refused, or the client closed while the operator stops
+      LOG.warnf("Could not record event %s for %s: %s", e.reason(), app, ex.getMessage());
     }
   }
 }
