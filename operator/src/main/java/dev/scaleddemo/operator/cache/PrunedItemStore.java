@@ -10,10 +10,12 @@ import java.util.Map;
  * server-side-apply entries (JOSDK compares a child with its desired state through its own Apply entry) and drops
  * the {@code Update} entries of controllers and hand edits; the kept field sets are shared between objects
  * ({@link FieldSets}). kubectl's client-side copy of the whole object ({@code last-applied-configuration}) goes too.
+ * What is kept is compacted ({@link Compactor}): strings shared between all the caches, empty maps and lists shared.
  * Objects are pruned in place before they are stored and handed to the event handlers, so no copy is kept.
  */
 public class PrunedItemStore<R extends HasMetadata> extends BasicItemStore<R> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  private static final Compactor COMPACTOR = new Compactor(new CanonicalStrings());
 
   public PrunedItemStore() {
     super(Cache::metaNamespaceKeyFunc);
@@ -22,6 +24,7 @@ public class PrunedItemStore<R extends HasMetadata> extends BasicItemStore<R> {
   @Override
   public R put(String key, R obj) {
     prune(obj);
+    COMPACTOR.compact(obj);
     return super.put(key, obj);
   }
 
