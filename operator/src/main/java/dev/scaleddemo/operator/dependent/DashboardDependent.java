@@ -9,23 +9,16 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class DashboardDependent extends OwnedDependent<ConfigMap> {
 
   public DashboardDependent() {
-    super(ConfigMap.class);
+    super(ConfigMap.class, Names::dashboard);
   }
 
   @Override
   protected ConfigMap desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return DashboardManifest.build(app);
-  }
-
-  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.dashboard(app), app.getMetadata().getNamespace());
   }
 }

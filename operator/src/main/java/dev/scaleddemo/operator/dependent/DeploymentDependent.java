@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
@@ -20,17 +19,11 @@ public class DeploymentDependent extends OwnedDependent<Deployment> {
 
   // QOSDK's build step reads the resource type from a no-argument constructor (it generates the RBAC from it)
   public DeploymentDependent() {
-    super(Deployment.class);
+    super(Deployment.class, Names::deployment);
   }
 
   @Override
   protected Deployment desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return DeploymentManifest.build(app, config.settings());
-  }
-
-  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.deployment(app), app.getMetadata().getNamespace());
   }
 }

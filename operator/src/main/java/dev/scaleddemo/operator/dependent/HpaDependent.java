@@ -30,7 +30,7 @@ public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>
   private final SecondaryToPrimaryMapper<HorizontalPodAutoscaler> owners = Mappers.fromOwnerReferences(ScaledDemoApp.class);
 
   public HpaDependent() {
-    super(HorizontalPodAutoscaler.class);
+    super(HorizontalPodAutoscaler.class, Names::hpa);
   }
 
   @Override
@@ -38,12 +38,6 @@ public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>
     ScalingPlan plan = context.managedWorkflowAndDependentResourceContext().get(ScalingPlan.KEY, ScalingPlan.class)
         .orElseGet(() -> ScalingPlan.auto(app));
     return HpaManifest.build(app, plan);
-  }
-
-  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.hpa(app), app.getMetadata().getNamespace());
   }
 
   @Override

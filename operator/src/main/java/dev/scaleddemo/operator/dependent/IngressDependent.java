@@ -8,27 +8,17 @@ import dev.scaleddemo.operator.manifest.Names;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class IngressDependent extends OwnedDependent<Ingress> {
 
   public IngressDependent() {
-    super(Ingress.class);
+    super(Ingress.class, Names::ingress);
   }
 
   @Override
   protected Ingress desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return IngressManifest.build(app);
-  }
-
-  /**
-   * The Ingress is found by name, not through {@link #desired}: when spec.ingress is removed the workflow deletes
-   * the Ingress, and JOSDK looks it up first, which would build a desired Ingress from a null spec.ingress.
-   */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.ingress(app), app.getMetadata().getNamespace());
   }
 }

@@ -4,14 +4,29 @@ import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.function.Function;
 
 /**
- * A child the app owns, applied server-side. It writes nothing once the controller stops: its cache may then be
- * emptied, and a child missing from it would be created again (checked after the SDK read the cache).
+ * A child the app owns, applied server-side and found by its name (from {@code Names}). It writes nothing once the
+ * controller stops: its cache may then be emptied, and a child missing from it would be created again (checked
+ * after the SDK read the cache).
  */
 public abstract class OwnedDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, ScaledDemoApp> {
-  protected OwnedDependent(Class<R> type) {
+  private final Function<ScaledDemoApp, String> name;
+
+  protected OwnedDependent(Class<R> type, Function<ScaledDemoApp, String> name) {
     super(type);
+    this.name = name;
+  }
+
+  /**
+   * By name, not through {@link #desired}: JOSDK would build the whole desired object once more only to learn its
+   * name, and for a child being deleted because its part of the spec was removed (the Ingress) from a null part.
+   */
+  @Override
+  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
+    return new ResourceID(name.apply(app), app.getMetadata().getNamespace());
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.scaleddemo.operator.manifest.ScaledObjectManifest;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.inject.Inject;
 
 /** The KEDA ScaledObject of an app on the Keda backend (KEDA makes the HPA from it). */
@@ -19,17 +18,11 @@ public class ScaledObjectDependent extends OwnedDependent<ScaledObject> {
   OperatorConfig config;
 
   public ScaledObjectDependent() {
-    super(ScaledObject.class);
+    super(ScaledObject.class, Names::scaledObject);
   }
 
   @Override
   protected ScaledObject desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return ScaledObjectManifest.build(app, config.settings().keda());
-  }
-
-  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.scaledObject(app), app.getMetadata().getNamespace());
   }
 }

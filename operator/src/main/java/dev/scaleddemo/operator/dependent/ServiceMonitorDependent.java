@@ -9,23 +9,16 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class ServiceMonitorDependent extends OwnedDependent<ServiceMonitor> {
 
   public ServiceMonitorDependent() {
-    super(ServiceMonitor.class);
+    super(ServiceMonitor.class, Names::serviceMonitor);
   }
 
   @Override
   protected ServiceMonitor desired(ScaledDemoApp app, Context<ScaledDemoApp> context) {
     return ServiceMonitorManifest.build(app);
-  }
-
-  /** Found by name: JOSDK would otherwise build the whole desired object once more to learn it. */
-  @Override
-  protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> context) {
-    return new ResourceID(Names.serviceMonitor(app), app.getMetadata().getNamespace());
   }
 }
