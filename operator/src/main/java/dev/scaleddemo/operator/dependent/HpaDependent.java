@@ -22,7 +22,7 @@ import java.util.Set;
  * The app's HPA on the PrometheusAdapter backend. Its informer also maps the HPA that KEDA makes for the app's
  * ScaledObject (KEDA copies the ScaledObject's labels, ours among them) to the app: the status reads it, and
  * neither backend's HPA is created while the other's still exists. Only the HPA named like ours is ever managed
- * (or deleted) here: KubernetesDependentResource picks the secondary by the desired resource's name.
+ * (or deleted) here: OwnedDependent finds the secondary by that name.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
 public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>

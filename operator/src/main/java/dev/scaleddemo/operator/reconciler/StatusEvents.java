@@ -91,7 +91,7 @@ final class StatusEvents {
     for (Event e : derive(before, after, hpa)) {
       if (BUDGET.allow(app.getMetadata().getUid(), now)) {
         var event = event(app, e, now);
-        SENDER.execute(() -> create(client, event, e, app.getMetadata().getName()));
+        SENDER.execute(() -> create(client, event));
       } else {
         LOG.debugf("Event %s for %s dropped by the rate limit", e.reason(), app.getMetadata().getName());
       }
@@ -224,12 +224,12 @@ final class StatusEvents {
         .build();
   }
 
-  private static void create(KubernetesClient client, io.fabric8.kubernetes.api.model.events.v1.Event event, Event e,
-      String app) {
+  private static void create(KubernetesClient client, io.fabric8.kubernetes.api.model.events.v1.Event event) {
     try {
       client.events().v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
     } catch (RuntimeException ex) { // refused, or the client closed while the operator stops
-      LOG.warnf("Could not record event %s for %s: %s", e.reason(), app, ex.getMessage());
+      LOG.warnf("Could not record event %s for %s: %s", event.getReason(), event.getRegarding().getName(),
+          ex.getMessage());
     }
   }
 }
