@@ -132,6 +132,9 @@ final class StatusEvents {
       if (was == null && !Conditions.READY.equals(type) && !Conditions.FALSE.equals(now.getStatus())) {
         continue; // a detail condition appearing True or Unknown is no news; Ready covers it
       }
+      if (was == null && Conditions.READY.equals(type) && Conditions.DEPLOYMENT_UNAVAILABLE.equals(now.getReason())) {
+        continue; // a new app waiting for its first pod is no news either: ReadyTrue follows, or a reason that is
+      }
       events.add(new Event(Conditions.TRUE.equals(now.getStatus()) ? "Normal" : "Warning",
           type + now.getStatus(), now.getReason() + ": " + now.getMessage()));
     }

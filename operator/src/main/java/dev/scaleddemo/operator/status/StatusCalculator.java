@@ -127,8 +127,7 @@ public final class StatusCalculator {
     ScaledDemoAppStatus s = new ScaledDemoAppStatus();
     s.setObservedGeneration(generation);
     s.setConditions(c.conditions());
-    s.setReplicas(o.deployment() == null || o.deployment().getStatus() == null ? null
-        : Optional.ofNullable(o.deployment().getStatus().getReadyReplicas()).orElse(0));
+    s.setReplicas(o.deployment() == null ? null : readyReplicas(o.deployment()));
     s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
     s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa(), keda));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
@@ -319,18 +318,33 @@ public final class StatusCalculator {
     return d.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
   }
 
+  private static int readyReplicas(Deployment d) {
+    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+  }
+
   private static String deploymentReason(Deployment d, boolean available) {
     if (d == null) return DEPLOYMENT_MISSING;
     if (available) return MINIMUM_REPLICAS_AVAILABLE;
+    if (readyReplicas(d) == 0) return NO_READY_REPLICAS;
     return deploymentCondition(d, "Available").map(DeploymentCondition::getReason).filter(Objects::nonNull)
         .orElse(NO_READY_REPLICAS);
   }
 
+  /**
+   * Until the first replica is ready the message stays the same while the Deployment controller fills in its status
+   * (no counts that move from 0/0 to 0/1): a new app's status is patched once before it becomes Ready, not once per
+   * step of its Deployment. What does explain a wait (a refused pod, the progress deadline) is included.
+   */
   private static String deploymentMessage(Deployment d, boolean available, int minimum) {
     if (d == null) return "The Deployment does not exist yet.";
-    var st = d.getStatus();
-    int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
-    int replicas = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
+    int ready = readyReplicas(d);
+    if (ready == 0) {
+      String why = deploymentCondition(d, "ReplicaFailure").filter(x -> TRUE.equals(x.getStatus()))
+          .or(() -> deploymentCondition(d, "Progressing").filter(x -> FALSE.equals(x.getStatus())))
+          .map(x -> " " + x.getReason() + ": " + x.getMessage()).orElse("");
+      return "No replica is ready yet; the app needs " + minimum + "." + why;
+    }
+    int replicas = d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
     String base = ready + "/" + replicas + " replicas ready.";
     return deploymentCondition(d, "Available").filter(x -> !TRUE.equals(x.getStatus()))
         .map(x -> available ? base + " Scaling up; the minimum of " + minimum + " is ready." : base + " " + x.getMessage())

@@ -96,7 +96,7 @@ class GitOpsHealthIT {
     create("unschedulable", "resources: {requests: {cpu: \"1000\", memory: 96Mi}, limits: {memory: 192Mi}}");
     await("unschedulable: Reconciling").until(() -> conditionIs("unschedulable", Conditions.RECONCILING, "True")
         && String.valueOf(sdo.apps().condition("unschedulable", Conditions.READY).get("message"))
-            .contains("minimum availability")
+            .startsWith("No replica is ready yet")
         && sdo.apps().observedGeneration("unschedulable") == sdo.apps().generation("unschedulable"));
     assertThat(kstatus("progressing_pods_unschedulable.yaml", read("unschedulable"))).isEqualTo("InProgress");
 

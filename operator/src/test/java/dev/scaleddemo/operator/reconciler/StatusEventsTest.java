@@ -82,6 +82,25 @@ class StatusEventsTest {
     assertThat(reasons(StatusEvents.derive(paused, auto, null))).containsExactly(StatusEvents.RESUMED);
   }
 
+  /** A new app waiting for its pods gets no Warning; one that cannot progress does, and every later change. */
+  @Test
+  void aNewAppWaitingForItsPodsIsNoNews() {
+    var waiting = ready(Conditions.FALSE, Conditions.DEPLOYMENT_UNAVAILABLE);
+    assertThat(StatusEvents.derive(null, waiting, null)).isEmpty();
+    assertThat(reasons(StatusEvents.derive(waiting, ready(Conditions.TRUE, "Ready"), null))).containsExactly("ReadyTrue");
+    assertThat(reasons(StatusEvents.derive(null, ready(Conditions.FALSE, "MonitoringUnavailable"), null)))
+        .containsExactly("ReadyFalse");
+    assertThat(reasons(StatusEvents.derive(ready(Conditions.TRUE, "Ready"), waiting, null)))
+        .containsExactly("ReadyFalse");
+  }
+
+  private static ScaledDemoAppStatus ready(String status, String reason) {
+    var s = new ScaledDemoAppStatus();
+    s.setConditions(List.of(new ConditionBuilder().withType(Conditions.READY).withStatus(status).withReason(reason)
+        .withMessage("m").build()));
+    return s;
+  }
+
   @Test
   void budgetAllowsABurstThenOnePerRefill() {
     var budget = new EventBudget(3, Duration.ofSeconds(30));

@@ -248,6 +248,56 @@ class StatusCalculatorTest {
     assertThat(cond(underMinimum, READY).getReason()).isEqualTo(DEPLOYMENT_UNAVAILABLE);
   }
 
+  /**
+   * The Deployment controller fills in a new Deployment's status in steps (the conditions, then the pod counted, then
+   * ready): the app's status stays the same until the first replica is ready, so a new app is patched twice, not
+   * once per step.
+   */
+  @Test
+  void aNewAppsStatusChangesOnlyWhenItsFirstReplicaIsReady() {
+    app.getMetadata().setGeneration(1L);
+    var applied = new DeploymentBuilder().withNewStatus().endStatus().build();
+    var progressing = new DeploymentBuilder().withNewStatus().withObservedGeneration(1L)
+        .addNewCondition().withType("Available").withStatus(FALSE).withReason("MinimumReplicasUnavailable")
+        .withMessage("Deployment does not have minimum availability.").endCondition()
+        .addNewCondition().withType("Progressing").withStatus(TRUE).withReason("ReplicaSetUpdated")
+        .withMessage("ReplicaSet \"x\" is progressing.").endCondition().endStatus().build();
+    var podCreated = new DeploymentBuilder(progressing).editStatus().withReplicas(1).withUpdatedReplicas(1)
+        .withUnavailableReplicas(1).endStatus().build();
+    var ready = new DeploymentBuilder(podCreated).editStatus().withReadyReplicas(1).withAvailableReplicas(1)
+        .withUnavailableReplicas(null).editFirstCondition().withStatus(TRUE).withReason("MinimumReplicasAvailable")
+        .withMessage("Deployment has minimum availability.").endCondition().endStatus().build();
+    List<ScaledDemoAppStatus> statuses = new java.util.ArrayList<>();
+    Instant t = T0;
+    for (Deployment d : List.of(applied, progressing, podCreated, ready)) {
+      var s = StatusCalculator.compute(app, new Observed(List.of(), d, null, MonitoringState.AVAILABLE,
+          AdapterRuleState.ok("served"), Map.of()), t);
+      statuses.add(s);
+      app.setStatus(s);
+      t = t.plusSeconds(1);
+    }
+    assertThat(statuses.get(1)).isEqualTo(statuses.get(0));
+    assertThat(statuses.get(2)).isEqualTo(statuses.get(0));
+    assertThat(cond(statuses.get(0), READY).getReason()).isEqualTo(DEPLOYMENT_UNAVAILABLE);
+    assertThat(cond(statuses.get(0), DEPLOYMENT_AVAILABLE).getReason()).isEqualTo(NO_READY_REPLICAS);
+    assertThat(cond(statuses.get(0), READY).getMessage()).isEqualTo("No replica is ready yet; the app needs 1.");
+    assertThat(statuses.get(0).getReplicas()).isZero();
+    assertThat(cond(statuses.get(3), READY).getStatus()).isEqualTo(TRUE);
+    assertThat(statuses.get(3).getReplicas()).isEqualTo(1);
+  }
+
+  /** A pod the API server refuses (a quota) or the progress deadline is said while no replica is ready. */
+  @Test
+  void whyNoReplicaIsReadyIsInTheMessage() {
+    var refused = new DeploymentBuilder().withNewStatus().withObservedGeneration(1L)
+        .addNewCondition().withType("ReplicaFailure").withStatus(TRUE).withReason("FailedCreate")
+        .withMessage("pods \"x\" is forbidden: exceeded quota: q").endCondition().endStatus().build();
+    var s = StatusCalculator.compute(app, new Observed(List.of(), refused, null, MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(cond(s, READY).getMessage()).isEqualTo(
+        "No replica is ready yet; the app needs 1. FailedCreate: pods \"x\" is forbidden: exceeded quota: q");
+  }
+
   @Test
   void appWaitingForItsPodsIsReconcilingWithReadysReason() {
     var s = StatusCalculator.compute(app, new Observed(List.of(), deployment(0, FALSE), null,
