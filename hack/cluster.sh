@@ -9,7 +9,9 @@
 #   env     print `export KUBECONFIG=...` (and PATH with the matching kubectl), for eval
 #   status  show the recorded processes and whether they are alive
 # Env: SDO_STATE (default /tmp/sdo-cluster), SDO_CACHE (see build-k8s.sh),
-#      SDO_FAKE_NODES (default 2), SDO_KEEP_STATE=1 (down keeps logs/state)
+#      SDO_FAKE_NODES (default 2), SDO_KEEP_STATE=1 (down keeps logs/state),
+#      SDO_CONTROLLER_QPS (default: Kubernetes' own, 20 requests/s per controller of kube-controller-manager and 50
+#      for kube-scheduler; the scale benchmark raises it so that these controllers are not what it measures)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +20,10 @@ LOG_TAG=cluster
 . "$HACK_DIR/lib.sh"
 STATE_DIR="${SDO_STATE:-/tmp/sdo-cluster}"
 FAKE_NODES="${SDO_FAKE_NODES:-2}"
+CONTROLLER_QPS=()
+if [ -n "${SDO_CONTROLLER_QPS:-}" ]; then
+  CONTROLLER_QPS=(--kube-api-qps "$SDO_CONTROLLER_QPS" --kube-api-burst "$(( 2 * SDO_CONTROLLER_QPS ))")
+fi
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 PIDS_FILE="$STATE_DIR/pids"
 LOGS_DIR="$STATE_DIR/logs"
@@ -230,13 +236,13 @@ EOF
     --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
     --use-service-account-credentials=false \
     --cluster-signing-cert-file "$d/ca.crt" --cluster-signing-key-file "$d/ca.key" \
-    --v 1
+    "${CONTROLLER_QPS[@]}" --v 1
 
   start kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig "$KUBECONFIG_FILE" \
     --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
     --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" \
-    --leader-elect=false --v 1
+    --leader-elect=false "${CONTROLLER_QPS[@]}" --v 1
 
   start kwok "$BIN/kwok" \
     --kubeconfig "$KUBECONFIG_FILE" \

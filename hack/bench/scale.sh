@@ -12,6 +12,10 @@
 # SDO_FAKE_NODES (default: enough for 2 x (max N + latency apps) pods at 110 per node), SCALE_OUT (figures, logs),
 # SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step),
 # SCALE_JAR (the operator's quarkus-run.jar of another build, e.g. a baseline; default: this tree's package).
+# SDO_KEEP_STATE=1 keeps the control plane's state dir (its audit log: $SDO_STATE/logs) after the run;
+# SDO_CONTROLLER_QPS (default 500 here; hack/cluster.sh): the client rate limit of kube-controller-manager and
+# kube-scheduler. At Kubernetes' default (20 requests/s per controller) the Deployment controller, not the operator or
+# the API server, sets the pace of both sides: raw Deployments then waited 12 s for it in the latency step.
 # SCALE_MODE=memory: only the first N; after the burst the operator is restarted once per SCALE_VARIANTS entry
 # ('name=options;name@jar=options', JVM flags after the shipped ones or KEY=VALUE env; the first is the baseline),
 # SCALE_ROUNDS times, and each prints its restart and its memory (RSS, heap, live set, NMT areas, threads).
@@ -24,12 +28,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export SDO_ROOT="$ROOT"
 export SDO_STATE="${SDO_STATE:-/tmp/sdo-scale}"
 export SCALE_N="${SCALE_N:-300,1000,3000}"
+export SDO_CONTROLLER_QPS="${SDO_CONTROLLER_QPS:-500}"
 export SCALE_OUT="${SCALE_OUT:-$SDO_STATE-out}"
 max_n=$(tr ',' '\n' <<< "$SCALE_N" | sort -n | tail -1)
 export SDO_FAKE_NODES="${SDO_FAKE_NODES:-$(( (2 * (max_n + ${SCALE_LATENCY_APPS:-100})) / 100 + 2 ))}"
 
 cleanup() {
-  SDO_KEEP_STATE=0 "$ROOT/hack/cluster.sh" down >/dev/null 2>&1 || true
+  SDO_KEEP_STATE="${SDO_KEEP_STATE:-0}" "$ROOT/hack/cluster.sh" down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT INT TERM
 
@@ -75,6 +80,7 @@ SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)')${SCALE_JAR:+, operator from $SCALE_JAR}; N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
 operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset} $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
+control plane: kube-controller-manager and kube-scheduler at ${SDO_CONTROLLER_QPS:-their default} requests/s
 mode: ${SCALE_MODE:-full}${SCALE_VARIANTS:+; variants: $SCALE_VARIANTS}
 loadavg before: $loadavg_before"
 export SCALE_HEADER

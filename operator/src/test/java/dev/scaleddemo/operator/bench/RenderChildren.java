@@ -9,6 +9,7 @@ import dev.scaleddemo.operator.manifest.DashboardManifest;
 import dev.scaleddemo.operator.manifest.DeploymentManifest;
 import dev.scaleddemo.operator.manifest.HpaManifest;
 import dev.scaleddemo.operator.manifest.IngressManifest;
+import dev.scaleddemo.operator.manifest.Labels;
 import dev.scaleddemo.operator.manifest.ServiceManifest;
 import dev.scaleddemo.operator.manifest.ServiceMonitorManifest;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -24,10 +25,13 @@ import java.util.UUID;
  * The children the operator would create for some apps, from its own pure builders, for the scale benchmark's raw
  * baseline ({@code hack/bench/scale.sh}): reads a JSON list of ScaledDemoApps on stdin, writes a JSON list of
  * objects on stdout: each app's namespaced children without the owner reference (there is no owner in the
- * baseline), then the adapter ConfigMap with every app's rule merged into {@code config} (the first argument, the
+ * baseline) and managed by the baseline rather than the operator, then the adapter ConfigMap with every app's rule merged into {@code config} (the first argument, the
  * admin's config text; empty when absent).
  */
 public final class RenderChildren {
+  /** The baseline's objects say who made them instead of the operator. */
+  static final String RAW_MANAGER = "scale-bench-raw";
+
   private RenderChildren() {}
 
   /** The default of {@code scaleddemo.demo-app.image=${DEMO_APP_IMAGE:<image>}} in application.properties. */
@@ -63,7 +67,14 @@ public final class RenderChildren {
       if (!Boolean.FALSE.equals(app.getSpec().getMonitoring().getDashboard())) {
         children.add(DashboardManifest.build(app));
       }
-      children.forEach(c -> c.getMetadata().setOwnerReferences(null));
+      children.forEach(c -> {
+        c.getMetadata().setOwnerReferences(null);
+        // out of the operator's informers (they select managed-by): it would otherwise cache and process the
+        // baseline's objects too, and the baseline would share the operator's CPU
+        var labels = new java.util.LinkedHashMap<>(c.getMetadata().getLabels());
+        labels.put(Labels.MANAGED_BY, RAW_MANAGER);
+        c.getMetadata().setLabels(labels);
+      });
       out.addAll(children);
     }
     var adapter = settings.adapter();
