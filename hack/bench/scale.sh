@@ -12,6 +12,7 @@
 # SDO_FAKE_NODES (default: enough for 2 x (max N + latency apps) pods at 110 per node), SCALE_OUT (figures, logs),
 # SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step),
 # SCALE_JAR (the operator's quarkus-run.jar of another build, e.g. a baseline; default: this tree's package).
+# SCALE_SPLIT_CPUS=1 runs the control plane on CPU 0 and the operator and the benchmark's clients on CPU 1.
 # SDO_KEEP_STATE=1 keeps the control plane's state dir (its audit log: $SDO_STATE/logs) after the run;
 # SDO_CONTROLLER_QPS (default 500 here; hack/cluster.sh): the client rate limit of kube-controller-manager and
 # kube-scheduler. At Kubernetes' default (20 requests/s per controller) the Deployment controller, not the operator or
@@ -80,7 +81,7 @@ SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)')${SCALE_JAR:+, operator from $SCALE_JAR}; N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
 operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset} $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
-control plane: kube-controller-manager and kube-scheduler at ${SDO_CONTROLLER_QPS:-their default} requests/s
+control plane: kube-controller-manager and kube-scheduler at ${SDO_CONTROLLER_QPS:-their default} requests/s$([ "${SCALE_SPLIT_CPUS:-}" = 1 ] && echo '; on CPU 0, the operator and the clients on CPU 1')
 mode: ${SCALE_MODE:-full}${SCALE_VARIANTS:+; variants: $SCALE_VARIANTS}
 loadavg before: $loadavg_before"
 export SCALE_HEADER
