@@ -133,7 +133,7 @@ final class StatusEvents {
         continue; // a detail condition appearing True or Unknown is no news; Ready covers it
       }
       if (was == null && Conditions.READY.equals(type) && Conditions.DEPLOYMENT_UNAVAILABLE.equals(now.getReason())) {
-        continue; // a new app waiting for its first pod is no news either: ReadyTrue follows, or a reason that is
+        continue; // a new app waiting for its first pod is no news: ReadyTrue follows, or the reason that stops it
       }
       events.add(new Event(Conditions.TRUE.equals(now.getStatus()) ? "Normal" : "Warning",
           type + now.getStatus(), now.getReason() + ": " + now.getMessage()));

@@ -25,8 +25,8 @@ import java.util.UUID;
  * The children the operator would create for some apps, from its own pure builders, for the scale benchmark's raw
  * baseline ({@code hack/bench/scale.sh}): reads a JSON list of ScaledDemoApps on stdin, writes a JSON list of
  * objects on stdout: each app's namespaced children without the owner reference (there is no owner in the
- * baseline) and managed by the baseline rather than the operator, then the adapter ConfigMap with every app's rule merged into {@code config} (the first argument, the
- * admin's config text; empty when absent).
+ * baseline) and labelled as managed by the baseline rather than the operator, then the adapter ConfigMap with every
+ * app's rule merged into {@code config} (the first argument, the admin's config text; empty when absent).
  */
 public final class RenderChildren {
   /** The baseline's objects say who made them instead of the operator. */

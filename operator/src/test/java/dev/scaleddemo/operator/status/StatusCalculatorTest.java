@@ -286,7 +286,7 @@ class StatusCalculatorTest {
     assertThat(statuses.get(3).getReplicas()).isEqualTo(1);
   }
 
-  /** A pod the API server refuses (a quota) or the progress deadline is said while no replica is ready. */
+  /** A pod the API server refuses (a quota) or the progress deadline is in the message while no replica is ready. */
   @Test
   void whyNoReplicaIsReadyIsInTheMessage() {
     var refused = new DeploymentBuilder().withNewStatus().withObservedGeneration(1L)
@@ -296,6 +296,14 @@ class StatusCalculatorTest {
         AdapterRuleState.ok("served"), Map.of()), T0);
     assertThat(cond(s, READY).getMessage()).isEqualTo(
         "No replica is ready yet; the app needs 1. FailedCreate: pods \"x\" is forbidden: exceeded quota: q");
+
+    var stuck = new DeploymentBuilder().withNewStatus().withObservedGeneration(1L).withReplicas(1)
+        .addNewCondition().withType("Progressing").withStatus(FALSE).withReason("ProgressDeadlineExceeded")
+        .withMessage("ReplicaSet \"x\" has timed out progressing.").endCondition().endStatus().build();
+    var late = StatusCalculator.compute(app, new Observed(List.of(), stuck, null, MonitoringState.AVAILABLE,
+        AdapterRuleState.ok("served"), Map.of()), T0);
+    assertThat(cond(late, DEPLOYMENT_AVAILABLE).getMessage()).isEqualTo("No replica is ready yet; the app needs 1."
+        + " ProgressDeadlineExceeded: ReplicaSet \"x\" has timed out progressing.");
   }
 
   @Test
