@@ -77,11 +77,13 @@ export KUBECTL
 SCALE_SM_CRD="$(cat "$SDO_STATE/bin")/../crds/monitoring.coreos.com_servicemonitors.yaml"
 export SCALE_SM_CRD
 
+split_note=""
+if [ "${SCALE_SPLIT_CPUS:-}" = 1 ]; then split_note="; on CPU 0, the operator and the clients on CPU 1"; fi
 SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)')${SCALE_JAR:+, operator from $SCALE_JAR}; N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
 operator: -XX:MaxRAM=$SCALE_MAX_RAM (deploy/install.yaml limit $limit) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset} $(python3 -c 'import json,os; print(" ".join(json.loads(os.environ["SCALE_JVM_FLAGS"])))')
-control plane: kube-controller-manager and kube-scheduler at ${SDO_CONTROLLER_QPS:-their default} requests/s$([ "${SCALE_SPLIT_CPUS:-}" = 1 ] && echo '; on CPU 0, the operator and the clients on CPU 1')
+control plane: kube-controller-manager and kube-scheduler at ${SDO_CONTROLLER_QPS:-their default} requests/s$split_note
 mode: ${SCALE_MODE:-full}${SCALE_VARIANTS:+; variants: $SCALE_VARIANTS}
 loadavg before: $loadavg_before"
 export SCALE_HEADER
