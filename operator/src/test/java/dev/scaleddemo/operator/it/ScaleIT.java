@@ -58,8 +58,11 @@ class ScaleIT {
   static final int STATUS_PATCHES = 2;
   static final int EVENTS = 1;
   static final int DESIGN_MINIMUM = FINALIZER + CHILDREN + STATUS_PATCHES + EVENTS;
-  /** The HPA controller's first conditions after Ready: one more status patch and Event. */
-  static final int HPA_REPORT = 2;
+  /**
+   * The HPA controller's first conditions after Ready: one more status patch and its Event; kwok's pods serve no
+   * metrics, so here that report is ScalingActive=False, which is also the metric lost: a second Event (MetricLost).
+   */
+  static final int HPA_REPORT = 3;
   /** A status change the HPA or the Deployment makes in between costs one more status patch and Event now and then. */
   static final double WRITES_PER_APP_SLACK = 1.0;
   /** Reconciles per app: one per event on it or its children, none for other apps' events (no fan-out). */
