@@ -307,8 +307,8 @@ public final class StatusCalculator {
    * maxUnavailable, e.g. 3 of 3 when scaling 1 -> 3): no outage while the app's minimum of replicas is ready.
    */
   private static boolean deploymentAvailable(Deployment d, int minimum) {
-    if (d == null || d.getStatus() == null) return false;
-    int ready = Optional.ofNullable(d.getStatus().getReadyReplicas()).orElse(0);
+    if (d == null) return false;
+    int ready = readyReplicas(d);
     return ready > 0 && (ready >= minimum || deploymentCondition(d, "Available")
         .map(x -> TRUE.equals(x.getStatus())).orElse(false));
   }
