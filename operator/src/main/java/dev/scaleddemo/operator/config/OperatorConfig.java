@@ -23,6 +23,13 @@ public interface OperatorConfig {
 
   Keda keda();
 
+  /**
+   * Whether the JVM's crypto, the TLS to the API server's above all, comes from AWS-LC when it loads here
+   * ({@link NativeCrypto}). {@code SCALEDDEMO_NATIVE_CRYPTO=false} keeps the JDK's own providers.
+   */
+  @WithDefault("true")
+  boolean nativeCrypto();
+
   interface DemoApp {
     /** Image of the demo app when a ScaledDemoApp sets no spec.image ({@code DEMO_APP_IMAGE}). */
     String image();

@@ -3,6 +3,7 @@ package dev.scaleddemo.operator.it;
 import static dev.scaleddemo.operator.it.Wait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleddemo.operator.config.NativeCrypto;
 import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.status.Conditions;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,6 +58,9 @@ class OperatorLifecycleIT {
   @Order(1)
   void steadyStateMakesNoWrites() throws Exception {
     sdo.start("operator-a");
+    // this machine is x86_64, where the image's ACCP build loads: the TLS below runs on AWS-LC
+    assertThat(sdo.operator().log()).as("the packaged operator's crypto").contains(
+        Set.of("amd64", "x86_64").contains(System.getProperty("os.arch")) ? NativeCrypto.IN_USE : NativeCrypto.JDK_ONLY);
     sdo.cluster().applySample(NS, "prometheus-demo-app.yaml");
     String name = "prometheus-demo-app";
     sdo.apps().awaitReady(name);
