@@ -14,6 +14,12 @@ import java.util.Map;
  * Objects are pruned in place before they are stored and handed to the event handlers, so no copy is kept.
  */
 public class PrunedItemStore<R extends HasMetadata> extends BasicItemStore<R> {
+  /**
+   * The informers' lists come in pages of this many objects, each pruned before the next is read. Unpaged, a restart
+   * read every app's children of a kind in one response, all kinds at once, and the heap grew for that moment and
+   * stayed grown (README "Scale").
+   */
+  public static final long LIST_PAGE = 250;
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
   private static final Compactor COMPACTOR = new Compactor(new CanonicalStrings());
 

@@ -24,7 +24,8 @@ import java.util.Set;
  * neither backend's HPA is created while the other's still exists. Only the HPA named like ours is ever managed
  * (or deleted) here: OwnedDependent finds the secondary by that name.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class,
+    informerListLimit = PrunedItemStore.LIST_PAGE))
 public class HpaDependent extends OwnedDependent<HorizontalPodAutoscaler>
     implements SecondaryToPrimaryMapper<HorizontalPodAutoscaler> {
   private final SecondaryToPrimaryMapper<HorizontalPodAutoscaler> owners = Mappers.fromOwnerReferences(ScaledDemoApp.class);

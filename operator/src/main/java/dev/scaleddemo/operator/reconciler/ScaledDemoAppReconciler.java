@@ -78,7 +78,8 @@ import org.jboss.logging.Logger;
 // The informer cache keeps no managedFields of the apps (PrunedItemStore): nothing reads them.
 @ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES),
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class, itemStore = PrunedItemStore.Primary.class))
+    informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class, itemStore = PrunedItemStore.Primary.class,
+        informerListLimit = PrunedItemStore.LIST_PAGE))
 // A failed reconcile or cleanup (a conflict under load, an API server briefly away) is retried for about half an
 // hour, backing off to once a minute: JOSDK's default gives up after 5 attempts in ~16 s, which left a deletion
 // waiting for the 10-minute periodic reconcile.

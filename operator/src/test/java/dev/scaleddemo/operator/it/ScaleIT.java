@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.dependent.WorkflowConditions;
+import dev.scaleddemo.operator.manifest.Labels;
 import dev.scaleddemo.operator.status.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -14,6 +16,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,6 +201,8 @@ class ScaleIT {
     assertThat(filter(requests, e -> "get".equals(verb(e)) && !crdCheck(e)).size())
         .as("single-object reads after a restart").isLessThan(APPS / 10);
     assertCrdChecksBounded(requests, start);
+    assertThat(filter(requests, ScaleIT::appsOrChildrenListed)).as("the restarted informers' lists").isNotEmpty()
+        .allSatisfy(e -> assertThat(requestUri(e)).as("a page at most").contains("limit=" + PrunedItemStore.LIST_PAGE));
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
@@ -296,6 +302,16 @@ class ScaleIT {
 
   static String resource(JsonNode e) {
     return e.path("objectRef").path("resource").asText();
+  }
+
+  static String requestUri(JsonNode e) {
+    return URLDecoder.decode(e.path("requestURI").asText(), StandardCharsets.UTF_8);
+  }
+
+  /** A list by the informer of the apps, or by one of the informers of their children (the managed-by selector). */
+  static boolean appsOrChildrenListed(JsonNode e) {
+    return "list".equals(verb(e))
+        && ("scaleddemoapps".equals(resource(e)) || requestUri(e).contains(Labels.MANAGED_SELECTOR));
   }
 
   /** A GET of a CRD: the activation conditions look for a missing optional CRD every few seconds. */
