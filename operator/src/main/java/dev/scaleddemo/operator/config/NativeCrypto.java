@@ -49,8 +49,8 @@ public class NativeCrypto implements KubernetesConfigCustomizer {
       return Security.getProviders()[0];
     }
     AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-    if (Security.getProviders()[0] == accp) {
-      return accp;
+    if (Security.getProvider(accp.getName()) != null) {
+      return Security.getProviders()[0];
     }
     if (accp.getLoadingError() != null) {
       LOG.infof("%s; ACCP did not load on %s/%s: %s", JDK_ONLY, System.getProperty("os.name"),
