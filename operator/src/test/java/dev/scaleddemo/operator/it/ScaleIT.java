@@ -8,6 +8,7 @@ import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.dependent.WorkflowConditions;
 import dev.scaleddemo.operator.manifest.Labels;
 import dev.scaleddemo.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -311,7 +312,8 @@ class ScaleIT {
   /** A list by the informer of the apps, or by one of the informers of their children (the managed-by selector). */
   static boolean appsOrChildrenListed(JsonNode e) {
     return "list".equals(verb(e))
-        && ("scaleddemoapps".equals(resource(e)) || requestUri(e).contains(Labels.MANAGED_SELECTOR));
+        && (HasMetadata.getPlural(ScaledDemoApp.class).equals(resource(e))
+            || requestUri(e).contains(Labels.MANAGED_SELECTOR));
   }
 
   /** A GET of a CRD: the activation conditions look for a missing optional CRD every few seconds. */
