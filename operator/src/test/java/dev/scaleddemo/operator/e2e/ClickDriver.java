@@ -30,6 +30,7 @@ public final class ClickDriver implements AutoCloseable {
   });
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Map<String, AtomicInteger> perPod = new ConcurrentHashMap<>();
+  private final Map<Integer, Sent> perProcess = new ConcurrentHashMap<>();
   private final AtomicInteger errors = new AtomicInteger();
   private final AtomicLong next = new AtomicLong();
   private volatile List<E2EStack.PodProcess> targets = List.of();
@@ -63,6 +64,7 @@ public final class ClickDriver implements AutoCloseable {
       return;
     }
     E2EStack.PodProcess p = t.get((int) (next.getAndIncrement() % t.size()));
+    Sent sent = perProcess.computeIfAbsent(p.port(), port -> new Sent(p.pod(), new AtomicInteger(), new AtomicInteger()));
     try {
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/click-button"))
           .timeout(Duration.ofSeconds(1)).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -70,11 +72,14 @@ public final class ClickDriver implements AutoCloseable {
       if (r.statusCode() == 200) {
         if (firstClickNanos == 0) firstClickNanos = System.nanoTime();
         perPod.computeIfAbsent(p.pod(), k -> new AtomicInteger()).incrementAndGet();
+        sent.ok.incrementAndGet();
       } else {
         errors.incrementAndGet();
+        sent.failed.incrementAndGet();
       }
     } catch (Exception e) {
       errors.incrementAndGet();
+      sent.failed.incrementAndGet();
     }
   }
 
@@ -83,6 +88,17 @@ public final class ClickDriver implements AutoCloseable {
     Map<String, Integer> m = new java.util.TreeMap<>();
     perPod.forEach((k, v) -> m.put(k, v.get()));
     return m;
+  }
+
+  /**
+   * Clicks sent to one demo-app process (its port): {@code ok} answered 200; {@code failed} did not, though the
+   * app may have counted some of them (a timeout after the count).
+   */
+  public record Sent(String pod, AtomicInteger ok, AtomicInteger failed) {}
+
+  /** Clicks per demo-app process, by its port (Prometheus' {@code instance} is 127.0.0.1:port). */
+  public Map<Integer, Sent> clicksPerProcess() {
+    return new java.util.TreeMap<>(perProcess);
   }
 
   public int errors() {

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -150,13 +151,40 @@ class ScalingE2EIT {
           assertThat(cells.get("REPLICAS")).isEqualTo("3");
         });
 
-    // what Prometheus scraped is what the driver clicked: the last value of every pod's counter (also of pods
-    // gone since; a range selector skips their staleness markers) adds up to the successful clicks
+    // what Prometheus scraped is what each demo-app process counted, and that is what the driver sent it. The
+    // last value of a process's counter is taken over a range, which skips the staleness marker of a process
+    // stopped since (a pod scaled away); such a process's clicks after its last scrape never reach Prometheus,
+    // as in any cluster, so for it Prometheus holds at most what it was sent.
     load.close();
-    await("Prometheus counted the driver's clicks", Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(prometheus("sum(last_over_time(demo_app_button_clicks_total{namespace=\"" + ns + "\"}[5m]))"))
-            .as("clicks counted by Prometheus; the driver: %d successful, %d failed", load.clicks(), load.errors())
-            .isBetween((double) load.clicks(), (double) load.clicks() + load.errors()));
+    Map<Integer, Long> countedByLiveProcess = new TreeMap<>();
+    for (E2EStack.PodProcess p : stack.pods(ns, app)) {
+      countedByLiveProcess.put(p.port(), new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(httpGet("http://127.0.0.1:" + p.port() + "/clicks")).path("total").asLong());
+    }
+    String lastCounts = "last_over_time(demo_app_button_clicks_total{namespace=\"" + ns + "\"}[5m])";
+    await("Prometheus counted the driver's clicks", Duration.ofSeconds(20)).untilAsserted(() -> {
+      Map<String, Double> scraped = prometheusByLabel(lastCounts, "instance");
+      LOG.infof("clicks per process (port: sent ok/failed, counted by the app, scraped): %s",
+          load.clicksPerProcess().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().ok() + "/"
+              + e.getValue().failed() + ", " + countedByLiveProcess.get(e.getKey()) + ", "
+              + scraped.get("127.0.0.1:" + e.getKey())).toList());
+      assertThat(load.clicksPerProcess()).as("processes clicked").isNotEmpty();
+      load.clicksPerProcess().forEach((port, sent) -> {
+        int ok = sent.ok().get();
+        int failed = sent.failed().get();
+        double inPrometheus = scraped.getOrDefault("127.0.0.1:" + port, 0.0);
+        Long counted = countedByLiveProcess.get(port);
+        if (counted != null) {
+          assertThat(counted).as("clicks counted by %s (port %d)", sent.pod(), port).isBetween((long) ok,
+              (long) ok + failed);
+          assertThat(inPrometheus).as("clicks of %s (port %d) in Prometheus", sent.pod(), port)
+              .isEqualTo(counted.doubleValue());
+        } else {
+          assertThat(inPrometheus).as("clicks of %s (port %d, stopped since) in Prometheus", sent.pod(), port)
+              .isLessThanOrEqualTo(ok + failed);
+        }
+      });
+    });
 
     // 60 clicks/s: ceil(60 / 10) = 6, capped by maxReplicas 4
     ClickDriver heavy = clicks(ns, app, 60);
@@ -491,11 +519,24 @@ class ScalingE2EIT {
 
   /** The value of a PromQL instant query that returns one number (0 when it returns nothing). */
   private double prometheus(String query) throws Exception {
+    var result = prometheusResult(query);
+    return result.isEmpty() ? 0 : Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
+
+  /** An instant query's vector, by the value of one label of each series. */
+  private Map<String, Double> prometheusByLabel(String query, String label) throws Exception {
+    Map<String, Double> byLabel = new TreeMap<>();
+    for (var series : prometheusResult(query)) {
+      byLabel.put(series.path("metric").path(label).asText(), Double.parseDouble(series.path("value").get(1).asText()));
+    }
+    return byLabel;
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode prometheusResult(String query) throws Exception {
     var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(stack.prometheusUrl()
         + "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)));
     assertThat(body.path("status").asText()).as(query + ": " + body).isEqualTo("success");
-    var result = body.at("/data/result");
-    return result.isEmpty() ? 0 : Double.parseDouble(result.get(0).path("value").get(1).asText());
+    return body.at("/data/result");
   }
 
   private String namespace(String prefix) {
