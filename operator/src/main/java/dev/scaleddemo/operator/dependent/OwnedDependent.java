@@ -3,8 +3,10 @@ package dev.scaleddemo.operator.dependent;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.function.Function;
 
 /**
@@ -27,6 +29,27 @@ public abstract class OwnedDependent<R extends HasMetadata> extends CRUDKubernet
   @Override
   protected ResourceID targetSecondaryResourceID(ScaledDemoApp app, Context<ScaledDemoApp> ctx) {
     return new ResourceID(name.apply(app), app.getMetadata().getNamespace());
+  }
+
+  /**
+   * Started once. JOSDK 5.1 starts the event source of a child with an activation condition (the ServiceMonitor,
+   * the ScaledObject) again on every reconcile, and each start walks the informer's whole cache to index it,
+   * holding the event source's lock: work in proportion to the number of apps, on every reconcile of any app.
+   * JOSDK 5.3.3 returns early the same way (its #3275).
+   */
+  @Override
+  protected InformerEventSource<R, ScaledDemoApp> createEventSource(EventSourceContext<ScaledDemoApp> context) {
+    InformerEventSource<R, ScaledDemoApp> startedOnce =
+        new InformerEventSource<>(super.createEventSource(context).configuration(), context) {
+          @Override
+          public void start() {
+            if (!isRunning()) {
+              super.start();
+            }
+          }
+        };
+    setEventSource(startedOnce);
+    return startedOnce;
   }
 
   @Override
