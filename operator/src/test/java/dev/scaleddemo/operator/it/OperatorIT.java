@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.scaleddemo.operator.TestApps;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
+import dev.scaleddemo.operator.config.WatchEventStreamingTest;
 import dev.scaleddemo.operator.status.Conditions;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.manifest.Labels;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -25,6 +27,8 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkus.kubernetes.client.KubernetesClientObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -58,6 +62,10 @@ class OperatorIT {
 
   @Inject
   KubernetesClient client;
+
+  @Inject
+  @KubernetesClientObjectMapper
+  ObjectMapper clientMapper;
 
   LocalCluster cluster = LocalCluster.get();
   Apps apps;
@@ -517,6 +525,24 @@ class OperatorIT {
     Map<String, String> annotations = adapterConfigMap().getMetadata().getAnnotations();
     return AdapterRules.Record.parse(annotations == null ? null : annotations.get(AdapterRules.RECORD_ANNOTATION))
         .rules().keySet();
+  }
+
+  // ------------------------------------------------------------------------------------------------ client
+
+  /** The client's serialization, which every informer reads its watch events with, streams them into classes. */
+  @Test
+  void theClientReadsWatchEventsWithoutTrees() throws Exception {
+    ObjectMapper mapper = clientMapper.copy();
+    WatchEventStreamingTest.CountingNodes trees = new WatchEventStreamingTest.CountingNodes();
+    mapper.setNodeFactory(trees);
+    KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);
+    serialization.registerKubernetesResource(Deployment.class);
+
+    WatchEvent event = serialization.unmarshal(Files.readString(WatchEventStreamingTest.DEPLOYMENT_EVENT),
+        WatchEvent.class);
+
+    assertThat(event.getObject()).isInstanceOf(Deployment.class);
+    assertThat(trees.objects).hasValue(0);
   }
 
   private static JsonNode ruleNamed(JsonNode config, String metric) {
