@@ -60,9 +60,15 @@ public class WatchEventStreaming implements KubernetesClientObjectMapperCustomiz
   }
 
   static final class OnePass extends JsonDeserializer<Object> {
+    /** Jackson keeps one instance per mapper (in its deserializer cache), whose fabric8 deserializer never changes. */
+    private volatile KubernetesDeserializer fabric8Deserializer;
+
     @Override
     public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      KubernetesDeserializer fabric8 = fabric8Deserializer(ctxt.getConfig());
+      KubernetesDeserializer fabric8 = fabric8Deserializer;
+      if (fabric8 == null) {
+        fabric8 = fabric8Deserializer = fabric8Deserializer(ctxt.getConfig());
+      }
       if (!p.isExpectedStartObjectToken()) {
         return fabric8.deserialize(p, ctxt);
       }

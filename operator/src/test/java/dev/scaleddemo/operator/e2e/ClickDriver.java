@@ -29,7 +29,6 @@ public final class ClickDriver implements AutoCloseable {
     return t;
   });
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private final Map<String, AtomicInteger> perPod = new ConcurrentHashMap<>();
   private final Map<Integer, Sent> perProcess = new ConcurrentHashMap<>();
   private final AtomicInteger errors = new AtomicInteger();
   private final AtomicLong next = new AtomicLong();
@@ -64,14 +63,14 @@ public final class ClickDriver implements AutoCloseable {
       return;
     }
     E2EStack.PodProcess p = t.get((int) (next.getAndIncrement() % t.size()));
-    Sent sent = perProcess.computeIfAbsent(p.port(), port -> new Sent(p.pod(), new AtomicInteger(), new AtomicInteger()));
+    Sent sent = perProcess.computeIfAbsent(p.port(),
+        port -> new Sent(p.pod(), new AtomicInteger(), new AtomicInteger()));
     try {
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/click-button"))
           .timeout(Duration.ofSeconds(1)).POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 200) {
         if (firstClickNanos == 0) firstClickNanos = System.nanoTime();
-        perPod.computeIfAbsent(p.pod(), k -> new AtomicInteger()).incrementAndGet();
         sent.ok.incrementAndGet();
       } else {
         errors.incrementAndGet();
@@ -86,7 +85,8 @@ public final class ClickDriver implements AutoCloseable {
   /** Successful clicks per pod so far. */
   public Map<String, Integer> clicksPerPod() {
     Map<String, Integer> m = new java.util.TreeMap<>();
-    perPod.forEach((k, v) -> m.put(k, v.get()));
+    perProcess.values().stream().filter(s -> s.ok().get() > 0)
+        .forEach(s -> m.merge(s.pod(), s.ok().get(), Integer::sum));
     return m;
   }
 
@@ -128,6 +128,6 @@ public final class ClickDriver implements AutoCloseable {
 
   /** Successful clicks in all. */
   public int clicks() {
-    return perPod.values().stream().mapToInt(AtomicInteger::get).sum();
+    return perProcess.values().stream().mapToInt(s -> s.ok().get()).sum();
   }
 }
