@@ -204,7 +204,7 @@ class Operator:
                    KUBERNETES_NAMESPACE=OP_NS, **self.variant.env)
         self.started_at = now()
         self.proc = subprocess.Popen(cmd, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, preexec_fn=OPERATOR_CGROUP.enter if OPERATOR_CGROUP else None)
         deadline = now() + 300  # a loaded machine: Quarkus took 30-120 s to start at load 20-30
         while now() < deadline:
             if " started in " in self.log():
@@ -311,6 +311,59 @@ def audit_events(t0, t1=None):
                 t = datetime.fromisoformat(e["requestReceivedTimestamp"].replace("Z", "+00:00")).timestamp()
                 if t >= t0 and (t1 is None or t < t1):
                     out.append(e)
+    return out
+
+
+def latency_steps(n, side, created, ready):
+    """Where each latency app's create -> ready went, from the audit log (every user's requests): p50 / p90 seconds
+    after the create of the operator's first request, its child applies (answered), the controllers' ReplicaSet
+    and last Deployment status update, and ready; with how long the API server took to create a Service."""
+    prefix = f"sc{n}-{side}-"
+    t0, t1 = min(created.values()) - 1, max(ready.values()) + 1
+    marks = collections.defaultdict(dict)
+    service_s = []
+
+    def ts(stamp):
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+    for path in sorted(glob.glob(os.path.join(STATE, "audit*.log"))):
+        with open(path, errors="replace") as f:
+            for line in f:
+                if '"lat-' not in line or prefix not in line:
+                    continue
+                e = json.loads(line)
+                ref = e.get("objectRef", {})
+                if e.get("stage") != "ResponseComplete" or not ref.get("namespace", "").startswith(prefix):
+                    continue
+                start, end = ts(e["requestReceivedTimestamp"]), ts(e["stageTimestamp"])
+                if not t0 <= start < t1:
+                    continue
+                app = "-".join((ref.get("name") or "").split("-")[:2])
+                key = f"{ref['namespace']}/{app}"
+                if key not in created:
+                    continue
+                res, verb, user = ref.get("resource"), e["verb"], e["user"]["username"]
+                m = marks[key]
+                if user == USER and res == "scaleddemoapps" and not ref.get("subresource"):
+                    m.setdefault("operator's first request", start)
+                elif res in ("deployments", "services") and not ref.get("subresource") and verb in ("patch", "create"):
+                    m[f"{res[:-1].capitalize()} applied"] = end
+                    if res == "services":
+                        service_s.append(end - start)
+                if user == USER and verb in ("patch", "create") and res not in ("events", "scaleddemoapps"):
+                    m["last child applied"] = max(m.get("last child applied", 0), end)
+                elif res == "replicasets" and verb == "create":
+                    m.setdefault("ReplicaSet created", end)
+                elif res == "deployments" and ref.get("subresource") == "status" and end <= ready.get(key, 0) + 0.5:
+                    m["Deployment status last updated"] = end
+    steps = collections.defaultdict(list)
+    for key, m in marks.items():
+        for name, t in m.items():
+            steps[name].append(t - created[key])
+        if key in ready:
+            steps["ready"].append(ready[key] - created[key])
+    out = {name: (percentile(v, 50), percentile(v, 90)) for name, v in steps.items()}
+    out["Service create in the API server"] = (percentile(service_s, 50), percentile(service_s, 90))
     return out
 
 
@@ -500,11 +553,13 @@ def step(api, op, apps_w, deps_w, n):
     await_count(deps_w, raw_ns, n + LATENCY_APPS, min(created.values()))
     ready = deps_w.ready_in(set(raw_ns))
     res["raw_latency"] = [ready[k] - t for k, t in created.items()]
+    res["raw_steps"] = latency_steps(n, "raw", created, ready)
     created = steady_creates(api, [(f"{a['metadata']['namespace']}/{a['metadata']['name']}", a) for a in latency["op"]],
                              api.apply)
     await_count(apps_w, op_ns, n + LATENCY_APPS, min(created.values()))
     ready = apps_w.ready_in(set(op_ns))
     res["op_latency"] = [ready[k] - t for k, t in created.items()]
+    res["op_steps"] = latency_steps(n, "op", created, ready)
     await_hpa_reported(api, op_ns, n + LATENCY_APPS)
     await_quiet()
 
@@ -710,6 +765,16 @@ def report(results, header):
               f" | {percentile(rl, 50):.2f} / {percentile(rl, 99):.2f} | {percentile(ol, 50):.2f} /"
               f" {percentile(ol, 99):.2f} | {percentile(ol, 99) - percentile(rl, 99):+.2f} |")
     print()
+    print("create -> Ready, where the time went (the audit log; p50 / p90 s after the create):")
+    print()
+    print("| N | side | " + " | ".join(STEP_NAMES) + " |")
+    print("| --- | --- |" + " --- |" * len(STEP_NAMES))
+    for r in results:
+        for side in ("raw", "op"):
+            steps = r.get(f"{side}_steps", {})
+            cells = [f"{steps[s][0]:.2f} / {steps[s][1]:.2f}" if s in steps else "-" for s in STEP_NAMES]
+            print(f"| {r['n']} | {'operator' if side == 'op' else side} | " + " | ".join(cells) + " |")
+    print()
     print("| N | requests/app (reads + writes) | writes/app | 409s | adapter CM writes | adapter rolls |"
           " CPU s per 1000 apps | RSS MiB burst/steady/restart | heap used/committed MiB after burst | live heap |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -768,6 +833,9 @@ def report(results, header):
     print()
     print(f"verdict: {sum(verdict)} of {len(verdict)} targets met")
 
+
+STEP_NAMES = ["operator's first request", "Deployment applied", "Service applied", "last child applied",
+              "ReplicaSet created", "Deployment status last updated", "ready", "Service create in the API server"]
 
 # finalizer + Deployment, Service, Ingress, ServiceMonitor, HPA, dashboard + the status at creation and at Ready +
 # the Event for Ready (a new app waiting for its pods is no Event)
@@ -851,9 +919,44 @@ def split_cpus():
     os.sched_setaffinity(0, {1})  # inherited by the operator and kubectl
 
 
+class CpuWeight:
+    """SCALE_OPERATOR_CPU_WEIGHT=1: the operator in a CPU cgroup weighted as its pod's CPU request (deploy/install.yaml),
+    everything else as before. The kernel then gives it that share only while the control plane also wants the CPU,
+    as the kubelet would on a node shared with it; in a cluster with control-plane nodes it takes none of theirs."""
+
+    def __init__(self, millicores):
+        self.shares = max(2, millicores * 1024 // 1000)  # the kubelet's conversion of a request to cpu.shares
+        v1 = "/sys/fs/cgroup/cpu"
+        if os.path.isfile(os.path.join(v1, "cpu.shares")):
+            self.path, knob, value = os.path.join(v1, "scale-bench-operator"), "cpu.shares", self.shares
+        else:  # cgroup v2: the kubelet maps shares to weights this way
+            self.path = "/sys/fs/cgroup/scale-bench-operator"
+            knob, value = "cpu.weight", 1 + ((self.shares - 2) * 9999) // 262142
+        os.makedirs(self.path, exist_ok=True)
+        with open(os.path.join(self.path, knob), "w") as f:
+            f.write(str(value))
+        log(f"operator in {self.path}: {knob} {value} (CPU request {millicores}m)")
+
+    def enter(self):
+        with open(os.path.join(self.path, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
+
+def operator_cgroup():
+    if ENV.get("SCALE_OPERATOR_CPU_WEIGHT") != "1":
+        return None
+    request = ENV["SCALE_CPU_REQUEST"]
+    return CpuWeight(int(request[:-1]) if request.endswith("m") else int(float(request) * 1000))
+
+
+OPERATOR_CGROUP = None
+
+
 def main():
+    global OPERATOR_CGROUP
     os.makedirs(OUT, exist_ok=True)
     split_cpus()
+    OPERATOR_CGROUP = operator_cgroup()
     api = Api(os.path.join(STATE, "kubeconfig"))
     op_kubeconfig = setup(api)
     jvm_flags = json.loads(ENV["SCALE_JVM_FLAGS"])

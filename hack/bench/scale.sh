@@ -13,6 +13,8 @@
 # SCALE_JVM_EXTRA (more JVM options for the operator, e.g. -XX:NativeMemoryTracking=summary: nmt-N.txt per step),
 # SCALE_JAR (the operator's quarkus-run.jar of another build, e.g. a baseline; default: this tree's package).
 # SCALE_SPLIT_CPUS=1 runs the control plane on CPU 0 and the operator and the benchmark's clients on CPU 1.
+# SCALE_OPERATOR_CPU_WEIGHT=1 runs the operator in a CPU cgroup weighted as its pod's CPU request (install.yaml), as
+# the kubelet would: it then yields the CPU to the co-located control plane (a diagnostic, not the targets' setting).
 # SDO_KEEP_STATE=1 keeps the control plane's state dir (its audit log: $SDO_STATE/logs) after the run;
 # SDO_CONTROLLER_QPS (default 500 here; hack/cluster.sh): the client rate limit of kube-controller-manager and
 # kube-scheduler. At Kubernetes' default (20 requests/s per controller) the Deployment controller, not the operator or
@@ -58,6 +60,9 @@ case "$limit" in
   *Gi) export SCALE_MAX_RAM="${limit%Gi}g" ;;
   *) die "cannot read the operator's memory limit from deploy/install.yaml (got '$limit')" ;;
 esac
+SCALE_CPU_REQUEST=$(grep -A6 'requests:' deploy/install.yaml | awk '/cpu:/{print $2; exit}')
+[ -n "$SCALE_CPU_REQUEST" ] || die "cannot read the operator's CPU request from deploy/install.yaml"
+export SCALE_CPU_REQUEST
 SCALE_JVM_FLAGS=$(python3 -c '
 import json, re, sys
 entry = re.search(r"^ENTRYPOINT (\[.*\])", open(sys.argv[1]).read(), re.M).group(1)
@@ -79,6 +84,7 @@ export SCALE_SM_CRD
 
 split_note=""
 if [ "${SCALE_SPLIT_CPUS:-}" = 1 ]; then split_note="; on CPU 0, the operator and the clients on CPU 1"; fi
+if [ "${SCALE_OPERATOR_CPU_WEIGHT:-}" = 1 ]; then split_note="$split_note; the operator weighted as its CPU request ($SCALE_CPU_REQUEST)"; fi
 SCALE_HEADER="# Scale benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')
 machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- operator hack || echo ' (+ local changes)')${SCALE_JAR:+, operator from $SCALE_JAR}; N = $SCALE_N in ${SCALE_NAMESPACES:-20} namespaces; $SDO_FAKE_NODES kwok nodes
