@@ -2,6 +2,7 @@ package dev.scaleddemo.operator.dependent;
 
 import dev.scaleddemo.operator.config.OperatorSettings.AdapterSettings;
 import dev.scaleddemo.operator.manifest.AdapterRules;
+import dev.scaleddemo.operator.status.AdapterRuleState;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -61,14 +63,14 @@ final class AdapterRoller {
     Deployment d = deployment(client);
     if (d == null) {
       return new Result(false, "prometheus-adapter's Deployment " + adapter.namespace() + "/"
-          + adapter.deploymentName() + " does not exist: the rules are written but nothing serves them.");
+          + adapter.deploymentName() + " does not exist: the rules are written but nothing serves them.", null);
     }
     var template = d.getSpec().getTemplate().getMetadata();
     String current = template == null || template.getAnnotations() == null ? null
         : template.getAnnotations().get(AdapterRules.CONFIG_HASH_ANNOTATION);
     if (Objects.equals(current, hash)
         || (Objects.equals(patched, hash) && Objects.equals(patchedOver, d.getMetadata().getResourceVersion()))) {
-      return new Result(true, null);
+      return Result.DONE;
     }
     Instant now = clock.instant();
     Instant last = lastRoll(d).orElse(null);
@@ -79,14 +81,14 @@ final class AdapterRoller {
     if (!next.isAfter(now)) {
       patch(client, hash, now);
       patchedOver = d.getMetadata().getResourceVersion();
-      return new Result(true, null);
+      return Result.DONE;
     }
     if (pending == null || pending.isDone()) {
       long delay = Math.max(1, next.toEpochMilli() - now.toEpochMilli());
       pending = scheduler.schedule(() -> rollLatest(client), delay, TimeUnit.MILLISECONDS);
     }
-    return new Result(true, "prometheus-adapter rereads it at " + next.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-        + " (at most one restart every " + adapter.rollInterval().toSeconds() + "s).");
+    return new Result(true, AdapterRuleState.ROLL_PENDING + next.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + " (at most one restart every " + adapter.rollInterval().toSeconds() + "s).", Duration.between(now, next));
   }
 
   /** The pending roll: the config as it is now, whatever changed since it was scheduled. */
@@ -133,6 +135,11 @@ final class AdapterRoller {
     return informer.getStore().getByKey(adapter.namespace() + "/" + adapter.deploymentName());
   }
 
-  /** Whether the adapter runs (or will run) the config, and a note or problem. */
-  record Result(boolean ok, String note) {}
+  /**
+   * Whether the adapter runs (or will run) the config, and a note or problem; {@code rollIn}: how soon a pending roll
+   * makes the adapter reread it (null when none is pending), after which the note no longer holds.
+   */
+  record Result(boolean ok, String note, Duration rollIn) {
+    static final Result DONE = new Result(true, null, null);
+  }
 }

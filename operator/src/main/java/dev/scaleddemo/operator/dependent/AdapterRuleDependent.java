@@ -216,7 +216,7 @@ public class AdapterRuleDependent
     AdapterRoller.Result rolled;
     try {
       rolled = roller.configured() ? roller.roll(client, AdapterRules.hash(merged.config()))
-          : new AdapterRoller.Result(true, null);
+          : AdapterRoller.Result.DONE;
     } catch (KubernetesClientException e) {
       return AdapterRuleState.failed(AdapterRuleState.ERROR, "Rolling the adapter failed: " + e.getMessage());
     }
@@ -248,9 +248,10 @@ public class AdapterRuleDependent
     if (outcome.kind() == AdapterRules.Outcome.Kind.SERVED_BY_OTHER) {
       return new AdapterRuleState(true, AdapterRuleState.SERVED_BY_OTHER_RULE, "The adapter config's own rule "
           + outcome.detail() + " already yields " + rule.metric() + ", so the operator adds no rule for it (it would"
-          + " want a rate over " + rule.window() + ")." + note);
+          + " want a rate over " + rule.window() + ")." + note, rolled.rollIn());
     }
-    return AdapterRuleState.ok("The adapter serves " + wanted + "." + note);
+    return new AdapterRuleState(true, AdapterRuleState.SYNCED, "The adapter serves " + wanted + "." + note,
+        rolled.rollIn());
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Computes a ScaledDemoApp's status from what was observed. Pure: no clock or client of its own. */
 public final class StatusCalculator {
@@ -39,17 +40,19 @@ public final class StatusCalculator {
         || (o.keda().used() ? o.keda().phase() != KedaState.Phase.APPLIED : !o.adapterRule().synced()));
   }
 
+  /** How long after a pending adapter roll is due the app is looked at again: the roll's own request. */
+  public static final Duration AFTER_ROLL = Duration.ofSeconds(1);
+
   /**
    * When to reconcile again without an event: {@code waiting} while others are not there yet, sooner when the
-   * metric-loss delay elapses.
+   * metric-loss delay elapses or just after a pending adapter roll (nothing else would refresh the message that
+   * announces it).
    */
   public static Optional<Duration> recheckIn(Observed o, Duration waiting) {
-    Duration recheck = waitingOnOthers(o) ? waiting : null;
-    Duration fallback = o.plan() == null ? null : o.plan().recheckIn();
-    if (fallback != null && (recheck == null || fallback.compareTo(recheck) < 0)) {
-      recheck = fallback;
-    }
-    return Optional.ofNullable(recheck);
+    Duration rollDone = o.adapterRule().rollIn() == null ? null : o.adapterRule().rollIn().plus(AFTER_ROLL);
+    return Stream.of(waitingOnOthers(o) ? waiting : null,
+            o.plan() == null ? null : o.plan().recheckIn(), rollDone)
+        .filter(Objects::nonNull).min(Duration::compareTo);
   }
 
   public static ScaledDemoAppStatus compute(ScaledDemoApp app, Observed o, Instant now) {

@@ -6,6 +6,8 @@ import dev.scaleddemo.operator.it.ClusterProvider.Capability;
 import dev.scaleddemo.operator.manifest.AdapterConfigText;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.status.AdapterRuleState;
+import dev.scaleddemo.operator.status.Conditions;
+import dev.scaleddemo.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +20,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +176,32 @@ class AdapterConfigIT {
     assertThat(rolls).isLessThanOrEqualTo(1 + (int) Math.ceil(seconds / ROLL_INTERVAL_SECONDS)).isLessThan(flips);
   }
 
+  /**
+   * An app created while a roll waits for the interval is told when the adapter will reread its config. Once that
+   * roll is done its status says so within seconds: nothing else about the app changes then (its HPA reports 15 s
+   * after it was created at the earliest), and the periodic reconcile is 10 minutes away.
+   */
+  @Test
+  void anAppToldOfAPendingRollIsToldWhenItIsDone() throws Exception {
+    cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
+    create(NS, "first", "pending_first_total", "2m");
+    apps(NS).awaitConverged("first");
+    Wait.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
+    create(NS2, "second", "pending_second_total", "2m");
+    Wait.await("the second app told of the pending roll")
+        .until(() -> ruleMessage(NS2, "second").contains(AdapterRuleState.ROLL_PENDING));
+    String told = ruleMessage(NS2, "second");
+    Instant due = Instant.parse(told.substring(told.indexOf(AdapterRuleState.ROLL_PENDING)
+        + AdapterRuleState.ROLL_PENDING.length()).split(" ")[0]);
+    Wait.await("the roll done and the app told", Duration.ofSeconds(2L * ROLL_INTERVAL_SECONDS + 30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !ruleMessage(NS2, "second").contains(AdapterRuleState.ROLL_PENDING));
+    // the announced time is truncated to the second; the recheck follows the roll by AFTER_ROLL
+    assertThat(Instant.now()).as("told within seconds of the roll due at " + due)
+        .isBefore(due.plusSeconds(1).plus(StatusCalculator.AFTER_ROLL).plusSeconds(3));
+    assertThat(rolledHash()).isEqualTo(AdapterRules.hash(adapterConfig()));
+  }
+
   /** The same app name in two namespaces: two dashboards with their own file and uid. */
   @Test
   void sameNameInTwoNamespacesGetsTwoDashboards() throws Exception {
@@ -205,6 +234,11 @@ class AdapterConfigIT {
   private void create(String ns, String name, String counter, String window) {
     cluster.kubectlStdin(Apps.yaml(name, "spec:\n  metric:\n    counter: " + counter + "\n  scaling:\n    rateWindow: "
         + window + "\n"), "-n", ns, "apply", "-f", "-");
+  }
+
+  private String ruleMessage(String ns, String name) {
+    var condition = apps(ns).condition(name, Conditions.ADAPTER_RULE_SYNCED);
+    return condition == null ? "" : String.valueOf(condition.get("message"));
   }
 
   private String hpaMetric(String ns, String name) {

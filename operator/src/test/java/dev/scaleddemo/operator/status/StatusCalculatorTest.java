@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,22 @@ class StatusCalculatorTest {
 
   private static Condition cond(ScaledDemoAppStatus s, String type) {
     return StatusCalculator.condition(s, type).orElseThrow();
+  }
+
+  /** The message names when a pending adapter roll happens; the app is looked at again just after, not in 10 min. */
+  @Test
+  void looksAgainJustAfterAPendingAdapterRoll() {
+    var h = healthy();
+    assertThat(StatusCalculator.recheckIn(h, Duration.ofSeconds(15))).as("settled: the periodic interval").isEmpty();
+    var pending = new AdapterRuleState(true, AdapterRuleState.SYNCED, "served; rereads it at ...", Duration.ofSeconds(7));
+    assertThat(StatusCalculator.recheckIn(new Observed(h.specProblems(), h.deployment(), h.hpa(), h.monitoring(),
+        pending, Map.of()), Duration.ofSeconds(15)))
+        .contains(Duration.ofSeconds(7).plus(StatusCalculator.AFTER_ROLL));
+    var waiting = new Observed(h.specProblems(), h.deployment(), h.hpa(), MonitoringState.CRD_MISSING,
+        new AdapterRuleState(true, AdapterRuleState.SYNCED, "served; rereads it at ...", Duration.ofSeconds(40)),
+        Map.of());
+    assertThat(StatusCalculator.recheckIn(waiting, Duration.ofSeconds(15))).as("the sooner of the two")
+        .contains(Duration.ofSeconds(15));
   }
 
   @Test
