@@ -147,10 +147,7 @@ class AdapterConfigIT {
   /** A tenant flipping its counter many times restarts the adapter at most once per interval; the last change rolls. */
   @Test
   void adapterRollsAreCoalescedAndTheLastChangeIsRolled() throws Exception {
-    cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
-    create(NS, "flipper", "flip_0_total", "2m");
-    apps(NS).awaitConverged("flipper");
-    Wait.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
+    firstAppRolledIn(NS, "flipper", "flip_0_total");
     List<String> hashes = new ArrayList<>();
     hashes.add(rolledHash());
     long start = System.nanoTime();
@@ -183,10 +180,7 @@ class AdapterConfigIT {
    */
   @Test
   void anAppToldOfAPendingRollIsToldWhenItIsDone() throws Exception {
-    cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
-    create(NS, "first", "pending_first_total", "2m");
-    apps(NS).awaitConverged("first");
-    Wait.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
+    firstAppRolledIn(NS, "first", "pending_first_total");
     create(NS2, "second", "pending_second_total", "2m");
     Wait.await("the second app told of the pending roll")
         .until(() -> ruleMessage(NS2, "second").contains(AdapterRuleState.ROLL_PENDING));
@@ -229,6 +223,14 @@ class AdapterConfigIT {
     }
     assertThat(files).doesNotHaveDuplicates().hasSize(2);
     assertThat(uids).doesNotHaveDuplicates().hasSize(2);
+  }
+
+  /** The foreign config and one app with its own rule, once the adapter runs that rule. */
+  private void firstAppRolledIn(String ns, String name, String counter) {
+    cluster.resetAdapterConfig(LocalCluster.FOREIGN_CONFIG);
+    create(ns, name, counter, "2m");
+    apps(ns).awaitConverged(name);
+    Wait.await("first roll done").until(() -> AdapterRules.hash(adapterConfig()).equals(rolledHash()));
   }
 
   private void create(String ns, String name, String counter, String window) {
