@@ -204,7 +204,8 @@ class Operator:
                    KUBERNETES_NAMESPACE=OP_NS, **self.variant.env)
         self.started_at = now()
         self.proc = subprocess.Popen(cmd, env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=OPERATOR_CGROUP.enter if OPERATOR_CGROUP else None)
+                                     stdin=subprocess.DEVNULL,
+                                     preexec_fn=OPERATOR_CGROUP.enter if OPERATOR_CGROUP else None)
         deadline = now() + 300  # a loaded machine: Quarkus took 30-120 s to start at load 20-30
         while now() < deadline:
             if " started in " in self.log():
@@ -293,6 +294,10 @@ class Operator:
 
 # ------------------------------------------------------------------------------------------------ audit log
 
+def audit_time(stamp):
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
 def audit_events(t0, t1=None):
     """The operator's requests received in [t0, t1): each once (a watch when it started, else when it completed)."""
     out = []
@@ -308,7 +313,7 @@ def audit_events(t0, t1=None):
                     continue
                 if e.get("objectRef", {}).get("resource") == "leases":
                     continue
-                t = datetime.fromisoformat(e["requestReceivedTimestamp"].replace("Z", "+00:00")).timestamp()
+                t = audit_time(e["requestReceivedTimestamp"])
                 if t >= t0 and (t1 is None or t < t1):
                     out.append(e)
     return out
@@ -322,10 +327,6 @@ def latency_steps(n, side, created, ready):
     t0, t1 = min(created.values()) - 1, max(ready.values()) + 1
     marks = collections.defaultdict(dict)
     service_s = []
-
-    def ts(stamp):
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-
     for path in sorted(glob.glob(os.path.join(STATE, "audit*.log"))):
         with open(path, errors="replace") as f:
             for line in f:
@@ -335,7 +336,7 @@ def latency_steps(n, side, created, ready):
                 ref = e.get("objectRef", {})
                 if e.get("stage") != "ResponseComplete" or not ref.get("namespace", "").startswith(prefix):
                     continue
-                start, end = ts(e["requestReceivedTimestamp"]), ts(e["stageTimestamp"])
+                start, end = audit_time(e["requestReceivedTimestamp"]), audit_time(e["stageTimestamp"])
                 if not t0 <= start < t1:
                     continue
                 app = "-".join((ref.get("name") or "").split("-")[:2])
@@ -385,8 +386,7 @@ def await_quiet(quiet_s=20, timeout=300):
     deadline = now() + timeout
     while now() < deadline:
         writes = [e for e in audit_events(now() - 3600) if is_write(e)]
-        last = max((datetime.fromisoformat(e["requestReceivedTimestamp"].replace("Z", "+00:00")).timestamp()
-                    for e in writes), default=0)
+        last = max((audit_time(e["requestReceivedTimestamp"]) for e in writes), default=0)
         if now() - last >= quiet_s:
             return last
         time.sleep(2)
