@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Every version of a leader-election Lease from now on (a watch, so no renewal or release is missed between two
@@ -34,6 +35,8 @@ public final class LeaseWatch implements AutoCloseable {
   /** The operator's Lease (the default name; installs do not change it). */
   public static final String LEASE = OperatorConfig.DEFAULT_LEASE_NAME;
 
+  /** How long the watch may lag behind a GET that already shows the new holder. */
+  private static final Duration TAKEOVER_SEEN = Duration.ofSeconds(10);
   private final List<Version> versions = new CopyOnWriteArrayList<>();
   private final Watch watch;
 
@@ -76,6 +79,12 @@ public final class LeaseWatch implements AutoCloseable {
    * that one allowed (an unexpired lease of another holder), or when the watch saw no takeover.
    */
   public List<Version> assertTakeoverNotBeforeExpiry(String newHolder) {
+    try { // callers saw the new holder with a GET: the watch may deliver that version a moment later
+      Wait.await("the Lease watch sees " + newHolder, TAKEOVER_SEEN)
+          .until(() -> versions.stream().anyMatch(v -> newHolder.equals(v.holder())));
+    } catch (ConditionTimeoutException e) {
+      // reported below, with every version the watch saw
+    }
     List<Version> seen = versions();
     for (int i = 1; i < seen.size(); i++) {
       Version before = seen.get(i - 1);
