@@ -373,6 +373,38 @@ def is_write(e):
     return e["verb"] in WRITE_VERBS and e.get("objectRef", {}).get("resource") not in REVIEWS
 
 
+def status_changes(events):
+    """What each app's status patch changed from its previous one (hack/cluster.sh keeps their bodies), by field
+    ('conditions.Ready.message', 'replicas', ...), counted over the apps; an app's first patch is 'first', one that
+    repeats the previous is 'nothing'."""
+    by_app = collections.defaultdict(list)
+    for e in events:
+        ref = e.get("objectRef", {})
+        body = (e.get("requestObject") or {}).get("status")
+        if ref.get("resource") == "scaleddemoapps" and ref.get("subresource") == "status" and body is not None:
+            by_app[(ref.get("namespace"), ref.get("name"))].append((audit_time(e["requestReceivedTimestamp"]), body))
+
+    def fields(status):
+        flat = {k: json.dumps(v, sort_keys=True) for k, v in status.items() if k != "conditions"}
+        for c in status.get("conditions") or []:
+            for k in ("status", "reason", "message"):
+                flat[f"conditions.{c.get('type')}.{k}"] = c.get(k)
+        return flat
+
+    changes = collections.Counter()
+    for patches in by_app.values():
+        previous = None
+        for _, body in sorted(patches, key=lambda p: p[0]):
+            current = fields(body)
+            if previous is None:
+                changes["first"] += 1
+            else:
+                changed = sorted(k for k in current.keys() | previous.keys() if current.get(k) != previous.get(k))
+                changes[", ".join(changed) or "nothing"] += 1
+            previous = current
+    return changes
+
+
 def describe_requests(events):
     c = collections.Counter()
     for e in events:
@@ -527,6 +559,7 @@ def step(api, op, apps_w, deps_w, n):
     res["burst_reads"] = sum(1 for e in ev if not is_write(e))
     res["burst_writes"] = sum(1 for e in ev if is_write(e))
     res["burst_409"] = sum(1 for e in ev if e.get("responseStatus", {}).get("code") == 409)
+    res["burst_status_changes"] = status_changes(ev)
     res["cm_writes"] = sum(1 for e in ev if e["verb"] in ("update", "patch")
                            and e["objectRef"].get("resource") == "configmaps"
                            and e["objectRef"].get("name") == ADAPTER_CM)
@@ -797,6 +830,9 @@ def report(results, header):
               + ", ".join(f"{k} {v}" for k, v in sorted(r["burst_requests"].items())))
         if r["restart_writes"]:
             print(f"N={r['n']} restart writes: " + ", ".join(f"{k} {v}" for k, v in r["restart_write_kinds"].items()))
+        if r["burst_status_changes"]:
+            print(f"N={r['n']} burst status patches by what they changed from the app's previous one: "
+                  + "; ".join(f"{k}: {v}" for k, v in r["burst_status_changes"].most_common()))
     print()
     print(f"Design minimum per app: {DESIGN_MIN} writes = {DESIGN_MIN_TEXT}; reads per app: 0 (informers list and"
           " watch per kind, not per app)")
