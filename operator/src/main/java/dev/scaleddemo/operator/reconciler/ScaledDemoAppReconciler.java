@@ -2,7 +2,6 @@ package dev.scaleddemo.operator.reconciler;
 
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppSpec;
-import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoAppStatus;
 import dev.scaleddemo.operator.cache.PrunedItemStore;
 import dev.scaleddemo.operator.dependent.AdapterRuleDependent;
 import dev.scaleddemo.operator.dependent.ControllerStopping;
@@ -31,7 +30,6 @@ import dev.scaleddemo.operator.status.MonitoringState;
 import dev.scaleddemo.operator.status.Observed;
 import dev.scaleddemo.operator.status.StatusCalculator;
 import dev.scaleddemo.operator.validation.SpecValidator;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
@@ -140,15 +138,14 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     }
     var status = StatusCalculator.compute(app, observed, clock.instant());
     StatusEvents.emitTransitions(ctx.getClient(), app, app.getStatus(), status, observed.hpa(), clock.instant());
-    UpdateControl<ScaledDemoApp> control;
-    if (status.equals(app.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
-      control = UpdateControl.patchStatus(forStatusPatch(app, status));
+    boolean changed = !status.equals(app.getStatus());
+    if (changed) {
+      StatusPatch.apply(app, status, ctx);
     }
     // one line per reconcile at DEBUG: tests count reconciles in steady state with it
     LOG.debugf("Reconciled %s/%s (generation %d): %s", app.getMetadata().getNamespace(), app.getMetadata().getName(),
-        app.getMetadata().getGeneration(), control.isPatchStatus() ? "status patched" : "status unchanged");
+        app.getMetadata().getGeneration(), changed ? "status patched" : "status unchanged");
+    UpdateControl<ScaledDemoApp> control = UpdateControl.noUpdate();
     return StatusCalculator.recheckIn(observed, RECHECK).map(control::rescheduleAfter).orElse(control);
   }
 
@@ -166,7 +163,7 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     if (ControllerStopping.now(ctx) || status.equals(app.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    return ErrorStatusUpdateControl.patchStatus(forStatusPatch(app, status));
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(app, status));
   }
 
   @Override
@@ -179,20 +176,6 @@ public class ScaledDemoAppReconciler implements Reconciler<ScaledDemoApp>, Clean
     // Owner references remove the namespaced children; the cleanup removes the adapter rule in another namespace.
     ctx.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     return DeleteControl.defaultDelete();
-  }
-
-  /**
-   * Only the status, for JOSDK's server-side-apply status patch: no resourceVersion, so the API server applies it
-   * without optimistic locking (this operator is the status' only writer, and a reconcile that started from an
-   * older copy is followed by one for the newer; a locked patch only failed with 409 and cost a retry). No spec:
-   * the API server type-checks the whole applied object, even on /status, and an unreadable one would fail it.
-   */
-  private static ScaledDemoApp forStatusPatch(ScaledDemoApp app, ScaledDemoAppStatus status) {
-    var patch = new ScaledDemoApp();
-    patch.setMetadata(new ObjectMetaBuilder().withName(app.getMetadata().getName())
-        .withNamespace(app.getMetadata().getNamespace()).build());
-    patch.setStatus(status);
-    return patch;
   }
 
   /**

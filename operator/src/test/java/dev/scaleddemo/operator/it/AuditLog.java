@@ -2,15 +2,21 @@ package dev.scaleddemo.operator.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** The API server's audit log (see hack/cluster.sh): every write, and the reads of ServiceAccounts. */
+/**
+ * The API server's audit log (see hack/cluster.sh): every write, and the reads of ServiceAccounts; the writes of a
+ * ScaledDemoApp's status with their body.
+ */
 final class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
@@ -61,6 +67,28 @@ final class AuditLog {
     List<JsonNode> all = writes(auditLog, user, Instant.EPOCH);
     return all.isEmpty() ? Instant.EPOCH
         : Instant.parse(all.get(all.size() - 1).path("requestReceivedTimestamp").asText());
+  }
+
+  /**
+   * The status writes among {@code writes} that repeat the app's previous one, condition transition times aside: a
+   * reconcile that read a copy of the app older than its own last write, and wrote the same status again.
+   */
+  static List<String> repeatedStatusWrites(List<JsonNode> writes) {
+    Map<String, JsonNode> previous = new HashMap<>();
+    List<String> repeated = new ArrayList<>();
+    for (JsonNode write : writes) {
+      JsonNode ref = write.path("objectRef");
+      JsonNode status = write.path("requestObject").path("status");
+      if (!"status".equals(ref.path("subresource").asText()) || status.isMissingNode()) {
+        continue;
+      }
+      JsonNode content = status.deepCopy();
+      content.path("conditions").forEach(c -> ((ObjectNode) c).remove("lastTransitionTime"));
+      if (content.equals(previous.put(ref.path("namespace").asText() + "/" + ref.path("name").asText(), content))) {
+        repeated.add(describe(write));
+      }
+    }
+    return repeated;
   }
 
   static String describe(JsonNode event) {

@@ -132,6 +132,7 @@ class ScaleIT {
         APPS, requests.size(), summary(requests), reconciles);
 
     assertThat(conflicts.stream().map(AuditLog::describe).toList()).as("409 conflicts").isEmpty();
+    assertThat(AuditLog.repeatedStatusWrites(writes)).as("status patches that repeat the app's previous one").isEmpty();
     assertThat((double) appWrites.size() / APPS).as("writes per app besides the adapter's (%s); design minimum %d",
         summary(appWrites), DESIGN_MINIMUM)
         .isBetween((double) DESIGN_MINIMUM, DESIGN_MINIMUM + HPA_REPORT + WRITES_PER_APP_SLACK);
