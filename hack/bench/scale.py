@@ -304,6 +304,8 @@ def audit_events(t0, t1=None):
     for path in sorted(glob.glob(os.path.join(STATE, "audit*.log"))):
         with open(path, errors="replace") as f:
             for line in f:
+                if not line.endswith("\n"):
+                    break  # the API server is writing it
                 if USER not in line:
                     continue
                 e = json.loads(line)
@@ -330,6 +332,8 @@ def latency_steps(n, side, created, ready):
     for path in sorted(glob.glob(os.path.join(STATE, "audit*.log"))):
         with open(path, errors="replace") as f:
             for line in f:
+                if not line.endswith("\n"):
+                    break  # the API server is writing it
                 if '"lat-' not in line or prefix not in line:
                     continue
                 e = json.loads(line)
