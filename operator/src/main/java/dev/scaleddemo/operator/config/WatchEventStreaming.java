@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.cfg.HandlerInstantiator;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.scaleddemo.operator.api.v1alpha1.RootDeserializers;
 import dev.scaleddemo.operator.api.v1alpha1.ScaledDemoApp;
 import dev.scaleddemo.operator.keda.ScaledObject;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -62,6 +63,7 @@ public class WatchEventStreaming implements KubernetesClientObjectMapperCustomiz
   static final class OnePass extends JsonDeserializer<Object> {
     /** Jackson keeps one instance per mapper (in its deserializer cache), whose fabric8 deserializer never changes. */
     private volatile KubernetesDeserializer fabric8Deserializer;
+    private final RootDeserializers roots = new RootDeserializers();
 
     @Override
     public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
@@ -95,7 +97,7 @@ public class WatchEventStreaming implements KubernetesClientObjectMapperCustomiz
       JsonParser whole = JsonParserSequence.createFlattened(true, head.asParser(p), p);
       whole.nextToken();
       Class<? extends KubernetesResource> type = classOf(fabric8, apiVersion, kind);
-      return type == null ? fabric8.deserialize(whole, ctxt) : ctxt.readValue(whole, type);
+      return type == null ? fabric8.deserialize(whole, ctxt) : roots.read(whole, ctxt, type);
     }
 
     private static Class<? extends KubernetesResource> classOf(KubernetesDeserializer fabric8, String apiVersion,

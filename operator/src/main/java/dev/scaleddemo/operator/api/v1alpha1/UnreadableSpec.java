@@ -36,11 +36,13 @@ public final class UnreadableSpec extends ScaledDemoAppSpec {
 
   /** Reads a spec; anything the model cannot hold becomes an {@link UnreadableSpec}. Never throws on content. */
   public static final class Reader extends JsonDeserializer<ScaledDemoAppSpec> {
+    private final RootDeserializers roots = new RootDeserializers();
+
     @Override
     public ScaledDemoAppSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonNode node = p.readValueAsTree();
       try {
-        return ctxt.readTreeAsValue(node, ScaledDemoAppSpec.class);
+        return roots.readTree(node, ctxt, ScaledDemoAppSpec.class);
       } catch (JsonMappingException e) {
         return new UnreadableSpec(node, describe("spec", node, e));
       } catch (RuntimeException e) {
@@ -51,11 +53,13 @@ public final class UnreadableSpec extends ScaledDemoAppSpec {
 
   /** Reads a status; one the model cannot hold is dropped (null) and recomputed by the operator. */
   public static final class StatusReader extends JsonDeserializer<ScaledDemoAppStatus> {
+    private final RootDeserializers roots = new RootDeserializers();
+
     @Override
     public ScaledDemoAppStatus deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonNode node = p.readValueAsTree();
       try {
-        return ctxt.readTreeAsValue(node, ScaledDemoAppStatus.class);
+        return roots.readTree(node, ctxt, ScaledDemoAppStatus.class);
       } catch (JsonMappingException | RuntimeException e) {
         return null;
       }
