@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import jakarta.inject.Inject;
 
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR, itemStore = PrunedItemStore.class,
-    informerListLimit = PrunedItemStore.LIST_PAGE))
+    informerListLimit = PrunedItemStore.LIST_PAGE, onUpdateFilter = DeploymentChanged.class))
 public class DeploymentDependent extends OwnedDependent<Deployment> {
   @Inject
   OperatorConfig config;

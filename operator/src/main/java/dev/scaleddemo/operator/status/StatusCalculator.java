@@ -12,8 +12,6 @@ import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.scaling.ScalingPlan;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
 import java.time.Duration;
@@ -66,9 +64,10 @@ public final class StatusCalculator {
         specValid ? "The spec is valid." : String.join("; ", o.specProblems()));
 
     int minimum = Optional.ofNullable(app.getSpec().getScaling().getMinReplicas()).orElse(1);
-    boolean deploymentAvailable = deploymentAvailable(o.deployment(), minimum);
-    c.set(DEPLOYMENT_AVAILABLE, deploymentAvailable, deploymentReason(o.deployment(), deploymentAvailable),
-        deploymentMessage(o.deployment(), deploymentAvailable, minimum));
+    DeploymentView deployment = DeploymentView.of(o.deployment());
+    boolean deploymentAvailable = deploymentAvailable(deployment, minimum);
+    c.set(DEPLOYMENT_AVAILABLE, deploymentAvailable, deploymentReason(deployment, deploymentAvailable),
+        deploymentMessage(deployment, deploymentAvailable, minimum));
 
     boolean monitoring = o.monitoring() == MonitoringState.AVAILABLE;
     c.set(MONITORING_AVAILABLE, monitoring, switch (o.monitoring()) {
@@ -125,12 +124,12 @@ public final class StatusCalculator {
     }
     c.set(READY, notReady == null, notReady == null ? REASON_READY : notReady,
         notReady == null ? "The app is available and its autoscaling setup is in place." : notReadyMessage);
-    setProgress(c, o);
+    setProgress(c, o, deployment);
 
     ScaledDemoAppStatus s = new ScaledDemoAppStatus();
     s.setObservedGeneration(generation);
     s.setConditions(c.conditions());
-    s.setReplicas(o.deployment() == null ? null : readyReplicas(o.deployment()));
+    s.setReplicas(deployment == null ? null : deployment.readyReplicas());
     s.setDesiredReplicas(o.hpa() == null || o.hpa().getStatus() == null ? null : o.hpa().getStatus().getDesiredReplicas());
     s.setCurrentClicksPerSecondPerPod(currentMetric(app, o.hpa(), keda));
     s.setTargetClicksPerSecondPerPod(app.getSpec().getScaling().getTargetClicksPerSecondPerPod());
@@ -228,12 +227,11 @@ public final class StatusCalculator {
    * progress without a change of its spec or of the cluster's setup (or its rollout exceeded the progress
    * deadline); otherwise Reconciling while it is not Ready or its Deployment still replaces old pods.
    */
-  private static void setProgress(Builder c, Observed o) {
+  private static void setProgress(Builder c, Observed o, DeploymentView deployment) {
     Condition ready = c.get(READY);
-    Cause stalled = stalledBy(c, o);
-    var st = o.deployment() == null ? null : o.deployment().getStatus();
-    int pods = st == null || st.getReplicas() == null ? 0 : st.getReplicas();
-    int updated = st == null || st.getUpdatedReplicas() == null ? 0 : st.getUpdatedReplicas();
+    Cause stalled = stalledBy(c, o, deployment);
+    int pods = deployment == null ? 0 : deployment.replicas();
+    int updated = deployment == null ? 0 : deployment.updatedReplicas();
     boolean rollingOut = TRUE.equals(ready.getStatus()) && pods > updated;
     boolean reconciling = stalled == null && (!TRUE.equals(ready.getStatus()) || rollingOut);
     c.set(RECONCILING, reconciling, !reconciling ? CONVERGED : rollingOut ? ROLLING_OUT : ready.getReason(),
@@ -247,7 +245,7 @@ public final class StatusCalculator {
 
   private record Cause(String reason, String message) {}
 
-  private static Cause stalledBy(Builder c, Observed o) {
+  private static Cause stalledBy(Builder c, Observed o, DeploymentView deployment) {
     boolean ready = TRUE.equals(c.get(READY).getStatus());
     if (!o.specProblems().isEmpty()) return new Cause(INVALID_SPEC, c.get(READY).getMessage());
     if (INVALID_PAUSE_ANNOTATION.equals(c.get(READY).getReason())) {
@@ -262,9 +260,9 @@ public final class StatusCalculator {
     if (!ready && !o.keda().used() && ADAPTER_NEEDS_A_CHANGE.contains(o.adapterRule().reason())) {
       return new Cause(o.adapterRule().reason(), o.adapterRule().message());
     }
-    return deploymentCondition(o.deployment(), "Progressing")
-        .filter(x -> PROGRESS_DEADLINE_EXCEEDED.equals(x.getReason()))
-        .map(x -> new Cause(PROGRESS_DEADLINE_EXCEEDED, x.getMessage())).orElse(null);
+    return Optional.ofNullable(deployment).map(DeploymentView::progressStopped)
+        .filter(x -> PROGRESS_DEADLINE_EXCEEDED.equals(x.reason()))
+        .map(x -> new Cause(PROGRESS_DEADLINE_EXCEEDED, x.message())).orElse(null);
   }
 
   /**
@@ -309,28 +307,17 @@ public final class StatusCalculator {
    * The Deployment's Available condition also turns False while it scales up (fewer available than replicas minus
    * maxUnavailable, e.g. 3 of 3 when scaling 1 -> 3): no outage while the app's minimum of replicas is ready.
    */
-  private static boolean deploymentAvailable(Deployment d, int minimum) {
+  private static boolean deploymentAvailable(DeploymentView d, int minimum) {
     if (d == null) return false;
-    int ready = readyReplicas(d);
-    return ready > 0 && (ready >= minimum || deploymentCondition(d, "Available")
-        .map(x -> TRUE.equals(x.getStatus())).orElse(false));
+    int ready = d.readyReplicas();
+    return ready > 0 && (ready >= minimum || d.availableTrue());
   }
 
-  private static Optional<DeploymentCondition> deploymentCondition(Deployment d, String type) {
-    if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) return Optional.empty();
-    return d.getStatus().getConditions().stream().filter(x -> type.equals(x.getType())).findFirst();
-  }
-
-  private static int readyReplicas(Deployment d) {
-    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-  }
-
-  private static String deploymentReason(Deployment d, boolean available) {
+  private static String deploymentReason(DeploymentView d, boolean available) {
     if (d == null) return DEPLOYMENT_MISSING;
     if (available) return MINIMUM_REPLICAS_AVAILABLE;
-    if (readyReplicas(d) == 0) return NO_READY_REPLICAS;
-    return deploymentCondition(d, "Available").map(DeploymentCondition::getReason).filter(Objects::nonNull)
-        .orElse(NO_READY_REPLICAS);
+    if (d.readyReplicas() == 0 || d.available() == null || d.available().reason() == null) return NO_READY_REPLICAS;
+    return d.available().reason();
   }
 
   /**
@@ -338,19 +325,17 @@ public final class StatusCalculator {
    * (no counts that move from 0/0 to 0/1): a new app's status is patched once before it becomes Ready, not once per
    * step of its Deployment. What does explain a wait (a refused pod, the progress deadline) is included.
    */
-  private static String deploymentMessage(Deployment d, boolean available, int minimum) {
+  private static String deploymentMessage(DeploymentView d, boolean available, int minimum) {
     if (d == null) return "The Deployment does not exist yet.";
-    int ready = readyReplicas(d);
+    int ready = d.readyReplicas();
     if (ready == 0) {
-      String why = deploymentCondition(d, "ReplicaFailure").filter(x -> TRUE.equals(x.getStatus()))
-          .or(() -> deploymentCondition(d, "Progressing").filter(x -> FALSE.equals(x.getStatus())))
-          .map(x -> " " + x.getReason() + ": " + x.getMessage()).orElse("");
+      String why = Optional.ofNullable(d.replicaFailure()).or(() -> Optional.ofNullable(d.progressStopped()))
+          .map(x -> " " + x.reason() + ": " + x.message()).orElse("");
       return "No replica is ready yet; the app needs " + minimum + "." + why;
     }
-    int replicas = d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
-    String base = ready + "/" + replicas + " replicas ready.";
-    return deploymentCondition(d, "Available").filter(x -> !TRUE.equals(x.getStatus()))
-        .map(x -> available ? base + " Scaling up; the minimum of " + minimum + " is ready." : base + " " + x.getMessage())
+    String base = ready + "/" + d.replicas() + " replicas ready.";
+    return Optional.ofNullable(d.available()).filter(x -> !TRUE.equals(x.status()))
+        .map(x -> available ? base + " Scaling up; the minimum of " + minimum + " is ready." : base + " " + x.message())
         .orElse(base);
   }
 

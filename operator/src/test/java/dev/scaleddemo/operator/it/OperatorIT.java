@@ -14,6 +14,7 @@ import dev.scaleddemo.operator.status.Conditions;
 import dev.scaleddemo.operator.manifest.AdapterRules;
 import dev.scaleddemo.operator.manifest.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -423,6 +424,40 @@ class OperatorIT {
       assertThat(rule.path("metricsQuery").asText()).contains("[2m]").doesNotContain("[9m]");
       assertThat(foreignRule(config)).as("foreign rule kept").isNotNull();
     });
+  }
+
+  /**
+   * Hand edits of the Deployment are undone: of its spec (a new generation) and of a label of ours (metadata only,
+   * no new generation). Both must reach the operator although the Deployment controller's status updates that change
+   * nothing the status shows do not (dependent/DeploymentChanged).
+   */
+  @Test
+  void handEditsOfTheDeploymentAreUndone() {
+    String name = "edited-demo-app";
+    apps.create(name, """
+        spec:
+          metric:
+            counter: edited_clicks_total
+        """);
+    apps.awaitConverged(name);
+    var deployment = client.apps().deployments().inNamespace(NS).withName(name);
+    String image = container(deployment.get()).getImage();
+
+    deployment.edit(d -> {
+      container(d).setImage("registry.example/someone-else:1");
+      return d;
+    });
+    await("image restored").until(() -> image.equals(container(deployment.get()).getImage()));
+
+    deployment.edit(d -> {
+      d.getMetadata().getLabels().put(Labels.INSTANCE, "someone-else");
+      return d;
+    });
+    await("label restored").until(() -> name.equals(deployment.get().getMetadata().getLabels().get(Labels.INSTANCE)));
+  }
+
+  private static Container container(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   // ------------------------------------------------------------------------------------------------ g. delete
