@@ -45,7 +45,10 @@ class DeploymentChangedTest {
 
   @Test
   void ofTheDeploymentControllersStepsOnlyThoseThatChangeWhatTheStatusShowsTriggerAReconcile() {
-    assertThat(filter.accept(replicaSetCreated, created)).as("first status: replicas, Available=False").isTrue();
+    assertThat(filter.accept(replicaSetCreated, created)).as("first status: no replica ready yet").isFalse();
+    Deployment revision = new DeploymentBuilder(replicaSetCreated).editMetadata()
+        .addToAnnotations("deployment.kubernetes.io/revision", "1").endMetadata().build();
+    assertThat(filter.accept(revision, replicaSetCreated)).as("the Deployment controller's revision").isFalse();
     assertThat(filter.accept(progressing, replicaSetCreated)).as("Progressing's reason and message only").isFalse();
     assertThat(filter.accept(firstPodReady, progressing)).as("a ready replica, Available=True").isTrue();
     assertThat(filter.accept(progressed, firstPodReady)).as("Progressing's reason and message only").isFalse();
