@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * without a new generation), or of what the status calculator reads of its status ({@link DeploymentView}). The
  * Deployment controller's other updates (its revision annotation, its Progressing reason at each step of a rollout,
  * observedGeneration) each cost a whole reconcile of the app, with every child compared to its desired state, for
- * nothing: of its four updates while a new app's first pod starts, one now triggers a reconcile.
+ * nothing: of its four updates while a new app's first pod starts, only one triggers a reconcile.
  */
 public class DeploymentChanged implements OnUpdateFilter<Deployment> {
   /** The Deployment controller's annotations: the revision it writes on its first sync and at each rollout. */

@@ -28,12 +28,12 @@ final class StatusPatch {
   }
 
   /**
-   * Writes the status and makes the API server's reply the copy the next reconcile of the app reads. Left to the
-   * SDK (UpdateControl.patchStatus), the reply was dropped: a reconcile that an event of a child started before the
-   * watch delivered the write read the app without it, and wrote the same status again (78 of 100 apps created at
-   * 10/s, README "Scale"). The SDK moves its cache ahead only from the copy the reconcile started with; a foreign
-   * write in between (a GitOps tool's annotation) would defeat that, so the reply replaces whatever older copy is
-   * cached. Never a newer one: a write after ours must not be hidden until the next event.
+   * Writes the status and makes the API server's reply the copy the next reconcile of the app reads. JOSDK 5.1
+   * drops the reply to UpdateControl.patchStatus: a reconcile that a child's event started before the watch delivered
+   * the write read the app without it, and wrote the same status again. The SDK moves its cache ahead only from the
+   * copy the reconcile started with, which a foreign write in between (a GitOps tool's annotation) replaces; so the
+   * reply replaces whatever older copy is cached. Never a newer one: a write after ours must not be hidden until the
+   * next event.
    */
   static void apply(ScaledDemoApp app, ScaledDemoAppStatus status, Context<ScaledDemoApp> ctx) {
     ScaledDemoApp written = ctx.getClient().resource(of(app, status)).subresource("status")
