@@ -409,6 +409,13 @@ def status_changes(events):
     return changes
 
 
+def roll_notices(changes):
+    """Status patches that changed nothing but the AdapterRuleSynced condition: an app reconciled while its new rule
+    waited for the adapter's roll is told when the adapter will reread the config, and then that it has."""
+    return sum(count for fields, count in changes.items()
+               if fields != "first" and all(f.startswith("conditions.AdapterRuleSynced.") for f in fields.split(", ")))
+
+
 def describe_requests(events):
     c = collections.Counter()
     for e in events:
@@ -884,15 +891,6 @@ DESIGN_MIN = 1 + 6 + 2 + 1
 # the HPA's first conditions after Ready: one more status patch and its Event; kwok's pods serve no metrics, so here
 # that report is ScalingActive=False, which is also the metric lost: a second Event (MetricLost)
 HPA_REPORT = 3
-
-
-def roll_notices(changes):
-    """Status patches that changed nothing but the AdapterRuleSynced condition: an app reconciled while its new rule
-    waited for the adapter's roll is told when the adapter will reread the config, and then that it has."""
-    return sum(count for fields, count in changes.items()
-               if fields != "first" and all(f.startswith("conditions.AdapterRuleSynced.") for f in fields.split(", ")))
-
-
 DESIGN_MIN_TEXT = ("1 finalizer patch + 6 child applies (Deployment, Service, Ingress, ServiceMonitor, HPA, dashboard)"
                    " + 2 status patches (created; Ready) + 1 Event (Ready True); 13 when the HPA reports its first"
                    " conditions after Ready (a status patch, and here, as kwok's pods serve no metrics, the Events"
